@@ -1,0 +1,40 @@
+"""The composition root of the HTTP service: `create_app(settings)` wires everything."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+
+from backend.gql.controller import make_controller
+from backend.gql.schema import build_schema
+from backend.health import healthz, readyz
+from backend.services import Services
+from backend.settings import Settings
+
+
+def create_app(settings: Settings, services: Services | None = None) -> Litestar:
+    """The Litestar application.
+
+    With `services`, the app serves with them and leaves them open on shutdown (tests, and
+    `flowloom serve`, which opens them first so that set-up errors read as one line); without,
+    it opens its own on startup and closes them on shutdown.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        opened = await Services.open(settings)
+        app.state.services = opened
+        try:
+            yield
+        finally:
+            await opened.close()
+
+    schema = build_schema(settings)
+    return Litestar(
+        route_handlers=[make_controller(schema, settings), healthz, readyz],
+        state=State({"services": services}) if services is not None else None,
+        lifespan=[lifespan] if services is None else [],
+    )

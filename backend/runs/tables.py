@@ -1,0 +1,66 @@
+"""Piccolo tables of the runs slice: runs, node runs and the run event log."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSONB, BigSerial, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.constraints import Unique
+from piccolo.table import Table
+
+from backend.accounts.tables import Workspace
+from backend.db.columns import created_at, updated_at, uuid_pk, workspace_fk
+from backend.workflows.tables import Workflow
+
+
+class Run(Table, tablename="runs"):
+    """One execution of a pinned workflow version."""
+
+    id = uuid_pk()
+    workspace_id = workspace_fk(Workspace)
+    workflow_id = ForeignKey(references=Workflow, on_delete=OnDelete.cascade, null=False, index=True)
+    version = Integer()
+    status = Varchar(length=16, index=True)
+    inputs = JSONB(null=True, default=None)
+    output = JSONB(null=True, default=None)
+    error = Text(null=True, default=None)
+    usage = JSONB(null=True, default=None)
+    last_seq = Integer(default=0)
+    created_at = created_at()
+    updated_at = updated_at()
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+    heartbeat_at = Timestamptz(null=True, default=None)
+
+
+class NodeRun(Table, tablename="node_runs"):
+    """One iteration of one node within a run: its rendered input, output, error and usage."""
+
+    id = uuid_pk()
+    workspace_id = workspace_fk(Workspace)
+    run_id = ForeignKey(references=Run, on_delete=OnDelete.cascade, null=False, index=True)
+    node_id = Varchar(length=64)
+    iteration = Integer(default=0)
+    status = Varchar(length=16)
+    attempts = Integer(default=0)
+    input = JSONB(null=True, default=None)
+    output = JSONB(null=True, default=None)
+    branch = Varchar(length=64, null=True, default=None)
+    error = Text(null=True, default=None)
+    usage = JSONB(null=True, default=None)
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+    unique_iteration = Unique(["run_id", "node_id", "iteration"])
+
+
+class RunEvent(Table, tablename="run_events"):
+    """The ordered, gap-free log of what happened in a run; subscribers replay it."""
+
+    id = BigSerial(primary_key=True)
+    workspace_id = workspace_fk(Workspace)
+    run_id = ForeignKey(references=Run, on_delete=OnDelete.cascade, null=False)
+    seq = Integer()
+    type = Varchar(length=32)
+    node_id = Varchar(length=64, null=True, default=None)
+    at = Timestamptz()
+    data = JSONB(null=True, default=None)
+    unique_seq = Unique(["run_id", "seq"])

@@ -1,0 +1,68 @@
+"""Flowloom's settings, read once from the environment by the composition root."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+DEFAULT_WORKSPACE_SLUG = "default"
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one Flowloom process.
+
+    Build it with `Settings.from_env()` in an entry point and pass it down; no module reads the
+    environment on its own.
+    """
+
+    home: Path
+    """Data directory: the embedded PostgreSQL cluster and the generated secret key live here."""
+    database_url: str | None = None
+    """A PostgreSQL DSN. None selects the embedded PostgreSQL under `home`."""
+    redis_url: str | None = None
+    """A Redis URL. None selects the in-process broker (embedded mode)."""
+    secret_key: str | None = None
+    """Key for encrypting secrets at rest; the embedded mode generates one under `home`."""
+    http_allowlist: tuple[str, ...] = ()
+    """Hosts the HTTP tool may reach even though they resolve to private addresses."""
+    allowed_origins: tuple[str, ...] = ()
+    """Browser origins allowed to open GraphQL websockets (besides same-origin pages)."""
+    graphiql: bool = True
+    """Serve GraphiQL at GET /graphql."""
+    max_query_depth: int = 12
+    """Deepest selection nesting a GraphQL operation may have."""
+    max_aliases: int = 30
+    """Most aliases a GraphQL operation may use."""
+    max_tokens: int = 5000
+    """Most lexical tokens a GraphQL document may have."""
+    extra: Mapping[str, str] = field(default_factory=dict)
+    """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
+
+    @property
+    def embedded(self) -> bool:
+        """True when Flowloom runs its own PostgreSQL rather than a configured one."""
+        return self.database_url is None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from environment variables (`os.environ` by default)."""
+        env = os.environ if env is None else env
+        home = Path(env.get("FLOWLOOM_HOME") or platformdirs.user_data_dir("flowloom")).expanduser()
+        return cls(
+            home=home,
+            database_url=env.get("DATABASE_URL") or None,
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=env.get("FLOWLOOM_SECRET_KEY") or None,
+            http_allowlist=_split(env.get("FLOWLOOM_HTTP_ALLOWLIST")),
+            allowed_origins=_split(env.get("FLOWLOOM_ALLOWED_ORIGINS")),
+            graphiql=env.get("FLOWLOOM_GRAPHIQL", "1") not in {"0", "false", "no"},
+        )

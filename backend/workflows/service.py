@@ -1,0 +1,138 @@
+"""Workflows: create, version, list and validate definitions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from backend.accounts.records import Principal
+from backend.pagination import Page, PageRequest
+from backend.workflows.records import (
+    DeletedWorkflow,
+    InvalidWorkflow,
+    NotFound,
+    VersionConflict,
+    WorkflowRecord,
+    WorkflowVersionRecord,
+)
+from backend.workflows.repository import WorkflowRepository
+from engine.dsl.limits import MAX_DEFINITION_BYTES, MAX_NAME_LENGTH
+from engine.graph import Problem, Validation, validate_definition
+
+
+def parse_id(value: str) -> UUID | None:
+    """A UUID from an API id, or None when it is not one (treated as not found)."""
+    try:
+        return UUID(value)
+    except (ValueError, AttributeError):
+        return None
+
+
+def check_definition(definition: object) -> Validation | InvalidWorkflow:
+    """Validate a definition, size limit first, returning every problem found."""
+    size = len(json.dumps(definition, ensure_ascii=False).encode())
+    if size > MAX_DEFINITION_BYTES:
+        return InvalidWorkflow(
+            problems=(
+                Problem(
+                    code="DEFINITION_TOO_LARGE",
+                    message=f"the definition is {size} bytes; the limit is {MAX_DEFINITION_BYTES}",
+                    path=None,
+                    node_id=None,
+                ),
+            )
+        )
+    validation = validate_definition(definition)
+    return validation if validation.valid else InvalidWorkflow(problems=validation.problems)
+
+
+def _name_problems(name: str) -> tuple[Problem, ...]:
+    stripped = name.strip()
+    if not stripped:
+        return (
+            Problem(code="NAME_REQUIRED", message="the name must not be blank", path="name", node_id=None),
+        )
+    if len(name) > MAX_NAME_LENGTH:
+        message = f"the name has {len(name)} characters; the limit is {MAX_NAME_LENGTH}"
+        return (Problem(code="NAME_TOO_LONG", message=message, path="name", node_id=None),)
+    return ()
+
+
+class WorkflowService:
+    """Workflow use cases; every call is scoped to the caller's workspace."""
+
+    def __init__(self, repository: WorkflowRepository) -> None:
+        self._repository = repository
+
+    async def page(self, principal: Principal, page: PageRequest) -> Page[WorkflowRecord]:
+        """A page of the workspace's workflows, newest first."""
+        return await self._repository.page(principal.workspace_id, page)
+
+    async def get(self, principal: Principal, workflow_id: str) -> WorkflowRecord | None:
+        """A workflow by id, or None when it is unknown, foreign or deleted."""
+        uuid = parse_id(workflow_id)
+        return None if uuid is None else await self._repository.get(principal.workspace_id, uuid)
+
+    async def versions(
+        self, principal: Principal, workflow_ids: Sequence[UUID]
+    ) -> list[list[WorkflowVersionRecord]]:
+        """The versions of each workflow, in the order asked (a DataLoader batch)."""
+        found = await self._repository.versions(principal.workspace_id, workflow_ids)
+        return [found.get(workflow_id, []) for workflow_id in workflow_ids]
+
+    async def create(
+        self, principal: Principal, name: str, definition: Any
+    ) -> WorkflowRecord | InvalidWorkflow:
+        """Store a new workflow at version 1, or report every problem and store nothing."""
+        checked = check_definition(definition)
+        problems = _name_problems(name) + (checked.problems if isinstance(checked, InvalidWorkflow) else ())
+        if problems:
+            return InvalidWorkflow(problems=problems)
+        return await self._repository.create(principal.workspace_id, name.strip(), definition)
+
+    async def update(
+        self,
+        principal: Principal,
+        workflow_id: str,
+        *,
+        name: str | None = None,
+        definition: Any = None,
+        expected_version: int | None = None,
+    ) -> WorkflowRecord | InvalidWorkflow | NotFound | VersionConflict:
+        """Rename and/or save a new immutable version of a workflow."""
+        problems: tuple[Problem, ...] = () if name is None else _name_problems(name)
+        if definition is not None:
+            checked = check_definition(definition)
+            problems += checked.problems if isinstance(checked, InvalidWorkflow) else ()
+        if problems:
+            return InvalidWorkflow(problems=problems)
+        uuid = parse_id(workflow_id)
+        result = None
+        if uuid is not None:
+            result = await self._repository.update(
+                principal.workspace_id,
+                uuid,
+                name=None if name is None else name.strip(),
+                definition=definition,
+                expected_version=expected_version,
+            )
+        if result is None:
+            return NotFound(id=workflow_id, message=f"no workflow {workflow_id}")
+        if isinstance(result, int):
+            assert expected_version is not None  # the repository only reports a conflict when asked
+            return VersionConflict(expected_version=expected_version, current_version=result)
+        return result
+
+    async def delete(self, principal: Principal, workflow_id: str) -> DeletedWorkflow | NotFound:
+        """Delete a workflow (its runs stay readable)."""
+        uuid = parse_id(workflow_id)
+        if uuid is not None and await self._repository.soft_delete(principal.workspace_id, uuid):
+            return DeletedWorkflow(id=uuid)
+        return NotFound(id=workflow_id, message=f"no workflow {workflow_id}")
+
+    def validate(self, definition: Any) -> tuple[Problem, ...]:
+        """Every problem of a definition; empty when it is valid. Stores nothing."""
+        checked = check_definition(definition)
+        return checked.problems if isinstance(checked, InvalidWorkflow) else ()

@@ -1,0 +1,48 @@
+"""Session-wide real parts: one embedded PostgreSQL 18 + pgvector, Flowloom's services on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pydantic_ai.models
+import pytest
+
+from backend.db.embedded import get_server  # imported there with its import-time warning silenced
+from backend.services import Services
+from backend.settings import Settings
+from tests.tenants import Tenant, new_tenant
+
+# No test may reach a real model provider.
+pydantic_ai.models.ALLOW_MODEL_REQUESTS = False
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A DSN of a fresh database on an embedded PostgreSQL started once per test run."""
+    root = tmp_path_factory.mktemp("postgres")
+    server = get_server(root / "pgdata", cleanup_mode="delete")
+    server.psql("CREATE DATABASE flowloom;")
+    yield str(server.get_uri("flowloom"))
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def settings(postgres_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of the in-process services: the session database, a throwaway home."""
+    home: Path = tmp_path_factory.mktemp("home")
+    return Settings(home=home, database_url=postgres_dsn)
+
+
+@pytest.fixture(scope="session")
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    """Flowloom's services on the session database, migrated."""
+    opened = await Services.open(settings, migrate=True)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def tenant(services: Services) -> Tenant:
+    """A fresh workspace with its owner and a token: each test's private world."""
+    return await new_tenant(services)

@@ -1,0 +1,99 @@
+"""Real `flowloom` processes for tests: start, wait until ready, stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+
+FLOWLOOM = str(Path(sys.executable).with_name("flowloom"))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def flowloom_env(**overrides: str) -> dict[str, str]:
+    """The test process's environment without Flowloom settings, plus `overrides`."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("FLOWLOOM_") and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(overrides)
+    return env
+
+
+def run_cli(*args: str, env: Mapping[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run a `flowloom` command to completion."""
+    return subprocess.run(
+        [FLOWLOOM, *args], env=dict(env), capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+class Server:
+    """A `flowloom serve` process on 127.0.0.1."""
+
+    def __init__(self, env: Mapping[str, str], port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [FLOWLOOM, "serve", "--port", str(self.port)],
+            env=dict(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._output: str | None = None
+
+    def wait_ready(self, timeout: float = 60) -> Server:
+        """Block until /readyz answers 200."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"flowloom serve exited {self.process.returncode}: {self.output()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"flowloom serve not ready within {timeout}s")
+
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 30) -> int:
+        """Send `sig`, collect the output and return the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        self.output(timeout)
+        return self.process.returncode
+
+    def output(self, timeout: float = 30) -> str:
+        """Everything the process printed; waits for it to exit."""
+        if self._output is None:
+            out, _ = self.process.communicate(timeout=timeout)
+            self._output = out or ""
+        return self._output
+
+    def graphql(
+        self, token: str, query: str, variables: dict[str, object] | None = None
+    ) -> dict[str, object]:
+        """POST a GraphQL document and return the JSON body."""
+        response = httpx.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        body: dict[str, object] = response.json()
+        return body
