@@ -1,0 +1,57 @@
+# Flowloom. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev run migrate test lint format typecheck schema bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install Flowloom
+
+install-dev: $(VENV)/.installed-dev ## Install Flowloom with the development tools
+
+run: install ## Migrate and serve on http://$(HOST):$(PORT) (embedded PostgreSQL unless DATABASE_URL is set)
+	$(BIN)/flowloom migrate
+	$(BIN)/flowloom serve --host $(HOST) --port $(PORT)
+
+migrate: install ## Apply pending database migrations
+	$(BIN)/flowloom migrate
+
+lint: install-dev ## ruff (lint + format check), import-linter contracts, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+format: install-dev ## Format and auto-fix with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint ## Lint, then run the whole test suite
+	$(BIN)/pytest
+
+schema: install ## Rewrite schema.graphql from the Strawberry schema
+	$(BIN)/flowloom export-schema -o schema.graphql
+
+bench: install-dev ## Run the benchmarks (each prints one JSON object)
+	$(BIN)/python -m bench.api
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
