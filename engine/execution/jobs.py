@@ -1,0 +1,118 @@
+"""The work an execution hands out, and what comes back: attempts, backoffs, due timers, submissions.
+
+The scheduler decides (synchronously) and emits jobs; the driver performs them, inline or in tasks,
+and gives each job back to the scheduler with its result filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import anyio
+from pydantic import JsonValue
+
+from engine.dsl import Node, RetryPolicy
+from engine.execution.outcomes import SubmitOutcome
+from engine.nodes.base import ExecutorFunction, NodeContext, NodeError, NodeResult
+from engine.records import HumanTask
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An attempt that failed."""
+
+    message: str
+    retryable: bool
+
+
+@dataclass(slots=True, eq=False)
+class Attempt:
+    """Call a node's executor once; its start is already durable."""
+
+    node_id: str
+    iteration: int
+    attempt: int
+    """The attempt number recorded on the node run (counts attempts of earlier executions too)."""
+    tries: int
+    """Attempts of this iteration in this execution: what the retry policy counts."""
+    input: JsonValue
+    result: NodeResult | Failure | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Backoff:
+    """Wait before the next attempt of a node that failed `tries` times in this execution."""
+
+    node_id: str
+    delay: float
+    tries: int
+
+
+@dataclass(slots=True, eq=False)
+class DueTimer:
+    """Wake up when a human task falls due."""
+
+    task: HumanTask
+
+
+@dataclass(slots=True, eq=False)
+class Submission:
+    """Human input handed to a live execution; `outcome` is set once it is durable (or refused)."""
+
+    node_id: str
+    value: JsonValue
+    done: anyio.Event = field(default_factory=anyio.Event)
+    outcome: SubmitOutcome | None = None
+    error: BaseException | None = None
+
+
+Job = Attempt | Backoff | DueTimer
+"""Work the driver performs."""
+
+Message = Attempt | Backoff | DueTimer | Submission
+"""What the driver gives back to the scheduler."""
+
+
+def backoff_delay(policy: RetryPolicy, failures: int) -> float:
+    """The wait after the `failures`-th failed attempt.
+
+    Args:
+        policy: The node's retry policy.
+        failures: Failed attempts so far (1 after the first).
+
+    Returns:
+        `backoffSeconds * backoffMultiplier ** (failures - 1)`, at most `maxBackoffSeconds`.
+    """
+    delay = policy.backoff_seconds * policy.backoff_multiplier ** (failures - 1)
+    return min(delay, policy.max_backoff_seconds)
+
+
+async def run_attempt(
+    executor: ExecutorFunction | None, spec: Node, context: NodeContext
+) -> NodeResult | Failure:
+    """Call an executor once, within the node's time limit, turning every failure into a `Failure`.
+
+    Args:
+        executor: The executor of the node's kind (None: the engine has none for it).
+        spec: The node.
+        context: The attempt's context.
+
+    Returns:
+        The executor's result, or the failure.
+    """
+    if executor is None:
+        return Failure(f"no executor for node kind '{spec.type}'", retryable=False)
+    timeout = spec.timeout_seconds
+    try:
+        if timeout is None:
+            return await executor(spec, context)
+        with anyio.fail_after(timeout):
+            return await executor(spec, context)
+    except NodeError as error:
+        return Failure(str(error), retryable=error.retryable)
+    except TimeoutError as error:
+        # Ours when the node has a time limit; otherwise the executor's own, reported as such.
+        message = f"timed out after {timeout:g} seconds" if timeout is not None else f"TimeoutError: {error}"
+        return Failure(message, retryable=True)
+    except Exception as error:  # an executor's unexpected error fails its node, not the engine
+        return Failure(f"{type(error).__name__}: {error}", retryable=True)

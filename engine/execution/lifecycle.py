@@ -1,0 +1,130 @@
+"""Changes to a run that no execution is driving: cancel, retry, and human input while it waits.
+
+Each builds one transition from the run as recorded, so it is exactly as safe as any step of an
+execution: based on the recorded `last_seq`, refused by the store if the run moved on meanwhile.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from pydantic import JsonValue
+
+from engine.dsl import SUBMITTED_BRANCH
+from engine.execution.human_input import closed_task, invalid_input, schema_errors
+from engine.execution.outcomes import InvalidInput, NoOpenTask
+from engine.records import (
+    EventType,
+    HumanTask,
+    NodeRun,
+    NodeStatus,
+    RunEvent,
+    RunRecord,
+    RunState,
+    RunStatus,
+    TaskStatus,
+    Transition,
+)
+
+_UNFINISHED = frozenset({NodeStatus.RUNNING, NodeStatus.WAITING})
+
+
+def _transition(
+    run: RunRecord,
+    changes: dict[str, object],
+    events: list[tuple[EventType, str | None, JsonValue]],
+    now: datetime,
+    *,
+    node_runs: tuple[NodeRun, ...] = (),
+    tasks: tuple[HumanTask, ...] = (),
+) -> Transition:
+    seq = run.last_seq
+    recorded = tuple(
+        RunEvent(run.id, seq + offset, kind, now, node_id, data)
+        for offset, (kind, node_id, data) in enumerate(events, 1)
+    )
+    after = dataclasses.replace(run, last_seq=seq + len(recorded), **changes)  # type: ignore[arg-type]
+    return Transition(after, seq, node_runs, recorded, tasks)
+
+
+def cancel_transition(state: RunState, now: datetime) -> Transition | None:
+    """Cancel a run: unfinished node runs fail as `cancelled`, open tasks close.
+
+    Args:
+        state: The run as recorded.
+        now: The time of the change.
+
+    Returns:
+        The transition, or None when the run is already terminal.
+    """
+    run = state.run
+    if run.status.terminal:
+        return None
+    events: list[tuple[EventType, str | None, JsonValue]] = []
+    rows = []
+    for row in state.node_runs:
+        if row.status in _UNFINISHED:
+            rows.append(
+                dataclasses.replace(row, status=NodeStatus.FAILED, error="cancelled", finished_at=now)
+            )
+            data: dict[str, JsonValue] = {"iteration": row.iteration, "attempt": row.attempts}
+            data["error"] = "cancelled"
+            events.append((EventType.NODE_FAILED, row.node_id, data))
+    tasks = tuple(closed_task(task, None, now) for task in state.tasks if task.status is TaskStatus.OPEN)
+    events.append((EventType.RUN_CANCELLED, None, {}))
+    changes: dict[str, object] = {"status": RunStatus.CANCELLED, "finished_at": now}
+    return _transition(run, changes, events, now, node_runs=tuple(rows), tasks=tasks)
+
+
+def retry_transition(state: RunState, now: datetime) -> Transition | None:
+    """Make a failed run RUNNING again, for an execution to re-run what failed.
+
+    Args:
+        state: The run as recorded.
+        now: The time of the change.
+
+    Returns:
+        The transition, or None when the run has not FAILED.
+    """
+    run = state.run
+    if run.status is not RunStatus.FAILED:
+        return None
+    changes: dict[str, object] = {"status": RunStatus.RUNNING, "error": None, "finished_at": None}
+    return _transition(run, changes, [(EventType.RUN_RESUMED, None, {})], now)
+
+
+def submit_transition(
+    state: RunState, node_id: str, value: JsonValue, now: datetime
+) -> Transition | NoOpenTask | InvalidInput:
+    """Accept human input for a waiting run: the task closes, its node succeeds, the run resumes.
+
+    Args:
+        state: The run as recorded.
+        node_id: The human node.
+        value: The input.
+        now: The time of the change.
+
+    Returns:
+        The transition, or why the input is not taken.
+    """
+    run = state.run
+    task = next(
+        (task for task in state.tasks if task.node_id == node_id and task.status is TaskStatus.OPEN), None
+    )
+    if run.status is not RunStatus.WAITING or task is None:
+        return NoOpenTask(f"node '{node_id}' is not waiting for input")
+    errors = schema_errors(task.schema, value)
+    if errors:
+        return invalid_input(errors)
+    row = next(row for row in state.node_runs if row.node_id == node_id and row.iteration == task.iteration)
+    done = dataclasses.replace(
+        row, status=NodeStatus.SUCCEEDED, output=value, branch=SUBMITTED_BRANCH, finished_at=now
+    )
+    data: dict[str, JsonValue] = {"iteration": row.iteration, "output": value, "branch": SUBMITTED_BRANCH}
+    events: list[tuple[EventType, str | None, JsonValue]] = [
+        (EventType.RUN_RESUMED, None, {}),
+        (EventType.NODE_SUCCEEDED, node_id, data),
+    ]
+    changes: dict[str, object] = {"status": RunStatus.RUNNING}
+    return _transition(run, changes, events, now, node_runs=(done,), tasks=(closed_task(task, value, now),))

@@ -1,0 +1,1 @@
+"""Node executors: what each node kind does when it runs."""

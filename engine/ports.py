@@ -1,0 +1,153 @@
+"""The engine's ports: everything outside it, as protocols.
+
+The backend implements them over PostgreSQL, Redis and provider credentials; `engine.testing`
+implements each in memory. One conformance suite (tests/conformance) runs against both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+from uuid import UUID
+
+from pydantic import JsonValue
+from pydantic_ai.models import Model
+
+from engine.records import RunEvent, RunRecord, RunState, Transition, Usage
+
+
+class RunStore(Protocol):
+    """Durable run state."""
+
+    async def create(self, run: RunRecord) -> None:
+        """Record a new PENDING run (no events yet)."""
+        ...
+
+    async def load(self, run_id: UUID) -> RunState | None:
+        """Everything recorded about a run, or None."""
+        ...
+
+    async def commit(self, transition: Transition) -> None:
+        """Make a transition durable, all of it or none of it; returns once it is.
+
+        Raises:
+            StaleRunError: the run's `last_seq` is no longer `transition.expected_seq`.
+        """
+        ...
+
+
+class EventSink(Protocol):
+    """Live delivery of run events to subscribers, after the events are durable."""
+
+    async def publish(self, events: Sequence[RunEvent]) -> None:
+        """Fan committed (and ephemeral) events out; never raises for delivery problems."""
+        ...
+
+
+class MissingCredentialsError(Exception):
+    """A model or embedding provider needs credentials the workspace has not set."""
+
+    def __init__(self, provider: str, message: str) -> None:
+        super().__init__(message)
+        self.provider = provider
+
+
+class ModelFactory(Protocol):
+    """Model strings (`openai:gpt-4o`, `openai-chat:…`, `anthropic:…`, `ollama:…`, `test`) → models."""
+
+    async def model(self, workspace_id: UUID, model: str) -> Model:
+        """A pydantic-ai model for `model`, configured with the workspace's credentials.
+
+        Raises:
+            MissingCredentialsError: the provider has no credentials in this workspace.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Embeddings:
+    """Vectors for a batch of texts, in order, and the model that made them."""
+
+    model: str
+    vectors: list[list[float]]
+    usage: Usage = field(default_factory=Usage)
+
+
+class Embedder(Protocol):
+    """Texts → vectors."""
+
+    async def embed(
+        self, workspace_id: UUID, model: str | None, texts: Sequence[str], *, query: bool = False
+    ) -> Embeddings:
+        """Embed `texts` with `model` (None: the workspace's default embedding model).
+
+        `query` marks search queries, for models that embed queries and documents differently.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A piece of text stored in a collection, with its vector."""
+
+    id: str
+    text: str
+    vector: list[float]
+    metadata: Mapping[str, JsonValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A search result: a chunk and how well it matched (higher is better)."""
+
+    id: str
+    text: str
+    score: float
+    metadata: Mapping[str, JsonValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionInfo:
+    """A collection's embedding model and vector dimension (fixed at creation)."""
+
+    name: str
+    model: str
+    dimension: int
+
+
+class DimensionMismatchError(Exception):
+    """Vectors of the wrong dimension were written to (or searched in) a collection."""
+
+
+class VectorStore(Protocol):
+    """Collections of embedded chunks, per workspace."""
+
+    async def collection(self, workspace_id: UUID, name: str) -> CollectionInfo | None:
+        """A collection's model and dimension, or None when it does not exist."""
+        ...
+
+    async def upsert(self, workspace_id: UUID, collection: CollectionInfo, chunks: Sequence[Chunk]) -> None:
+        """Insert or replace chunks by id, creating the collection on first write.
+
+        Raises:
+            DimensionMismatchError: the collection exists with another model or dimension.
+        """
+        ...
+
+    async def search(
+        self,
+        workspace_id: UUID,
+        collection: str,
+        vector: Sequence[float],
+        *,
+        top_k: int,
+        filter: Mapping[str, JsonValue] | None = None,
+        mode: Literal["semantic", "hybrid"] = "semantic",
+        query_text: str | None = None,
+    ) -> list[Hit]:
+        """The `top_k` chunks nearest to `vector` whose metadata equals `filter` on every key.
+
+        `hybrid` also ranks by keyword match of `query_text` and fuses both rankings.
+        """
+        ...

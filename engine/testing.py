@@ -1,0 +1,325 @@
+"""In-memory implementations of every engine port, shipped next to the interfaces they implement.
+
+For tests, benchmarks and embedding the engine without a database. They honour the same contracts
+as the PostgreSQL implementations (tests/conformance runs both), including `expected_seq`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID, uuid4
+
+import anyio
+from pydantic import JsonValue
+from pydantic_ai.models import Model
+from pydantic_ai.models.test import TestModel
+
+from engine.embeddings import HASHING_MODEL, hashing_vectors
+from engine.execution import Engine, utc_now
+from engine.nodes.base import NodeServices
+from engine.ports import Chunk, CollectionInfo, DimensionMismatchError, Embeddings, Hit
+from engine.records import (
+    HumanTask,
+    NodeRun,
+    RunEvent,
+    RunRecord,
+    RunState,
+    RunStatus,
+    StaleRunError,
+    Transition,
+    Usage,
+)
+
+
+class _StoredRun:
+    __slots__ = ("events", "node_runs", "run", "tasks")
+
+    def __init__(self, run: RunRecord) -> None:
+        self.run = run
+        self.node_runs: dict[tuple[str, int], NodeRun] = {}
+        self.tasks: dict[tuple[str, int], HumanTask] = {}
+        self.events: list[RunEvent] = []
+
+
+def _same_run(run_id: UUID, owner: UUID) -> bool:
+    return owner is run_id or owner == run_id  # identity first: UUID comparison is slow Python code
+
+
+class InMemoryRunStore:
+    """A `RunStore` in dicts; each commit is atomic (checked completely before anything changes)."""
+
+    def __init__(self) -> None:
+        """An empty store."""
+        self._runs: dict[UUID, _StoredRun] = {}
+
+    async def create(self, run: RunRecord) -> None:
+        """Record a new run; a run id may be created once."""
+        if run.id in self._runs:
+            raise ValueError(f"run {run.id} exists already")
+        self._runs[run.id] = _StoredRun(run)
+
+    async def load(self, run_id: UUID) -> RunState | None:
+        """Everything recorded about a run; node runs in the order they were first recorded."""
+        stored = self._runs.get(run_id)
+        if stored is None:
+            return None
+        return RunState(stored.run, tuple(stored.node_runs.values()), tuple(stored.tasks.values()))
+
+    async def commit(self, transition: Transition) -> None:
+        """Apply a transition whole, or refuse it.
+
+        Raises:
+            StaleRunError: The run's `last_seq` is not `transition.expected_seq`.
+            KeyError: No such run.
+            ValueError: The transition is inconsistent (seq gaps, records of another run).
+        """
+        run = transition.run
+        run_id = run.id
+        stored = self._runs[run_id]
+        seq = transition.expected_seq
+        if stored.run.last_seq != seq:
+            raise StaleRunError(f"run {run_id} is at seq {stored.run.last_seq}, not {seq}")
+        for offset, event in enumerate(transition.events, 1):
+            if event.seq != seq + offset or not _same_run(run_id, event.run_id):
+                raise ValueError(
+                    f"event {event.seq} of run {event.run_id} does not continue run {run_id} at {seq}"
+                )
+        if run.last_seq != seq + len(transition.events):
+            raise ValueError(f"run {run_id}: last_seq {run.last_seq} does not cover the transition's events")
+        owners = [row.run_id for row in transition.node_runs] + [task.run_id for task in transition.tasks]
+        for owner in owners:
+            if not _same_run(run_id, owner):
+                raise ValueError(f"a transition of run {run_id} changes run {owner}")
+        stored.run = run
+        node_runs = stored.node_runs
+        for row in transition.node_runs:
+            node_runs[row.node_id, row.iteration] = row
+        tasks = stored.tasks
+        for task in transition.tasks:
+            tasks[task.node_id, task.iteration] = task
+        stored.events.extend(transition.events)
+
+    def events(self, run_id: UUID) -> list[RunEvent]:
+        """The persisted events of a run, in `seq` order."""
+        return list(self._runs[run_id].events)
+
+
+class RecordingEventSink:
+    """An `EventSink` that keeps every published event, and lets a test wait for one."""
+
+    def __init__(self) -> None:
+        """No events yet."""
+        self.events: list[RunEvent] = []
+        self._waiters: list[tuple[Callable[[RunEvent], bool], anyio.Event]] = []
+
+    async def publish(self, events: Sequence[RunEvent]) -> None:
+        """Keep the events and wake the tests waiting for one of them."""
+        self.events.extend(events)
+        if self._waiters:
+            for predicate, woken in self._waiters:
+                if any(predicate(event) for event in events):
+                    woken.set()
+
+    def of(self, run_id: UUID, *, ephemeral: bool = False) -> list[RunEvent]:
+        """The events of one run, persisted ones only unless `ephemeral`."""
+        return [
+            event for event in self.events if event.run_id == run_id and (ephemeral or not event.ephemeral)
+        ]
+
+    async def wait_for(self, predicate: Callable[[RunEvent], bool], *, within: float = 5.0) -> RunEvent:
+        """The first event (published so far or later) that matches.
+
+        Raises:
+            TimeoutError: None was published within `within` seconds.
+        """
+        woken = anyio.Event()
+        entry = (predicate, woken)
+        self._waiters.append(entry)
+        try:
+            with anyio.fail_after(within):
+                while True:
+                    found = next((event for event in self.events if predicate(event)), None)
+                    if found is not None:
+                        return found
+                    await woken.wait()
+                    woken = anyio.Event()
+                    self._waiters.remove(entry)
+                    entry = (predicate, woken)
+                    self._waiters.append(entry)
+        finally:
+            self._waiters.remove(entry)
+
+
+class StaticModelFactory:
+    """A `ModelFactory` from a fixed mapping; `test` and unknown model strings give `TestModel()`."""
+
+    def __init__(self, models: Mapping[str, Model] | None = None) -> None:
+        """Serve `models` by model string."""
+        self._models = dict(models or {})
+
+    async def model(self, workspace_id: UUID, model: str) -> Model:
+        """The model for `model` (any workspace)."""
+        found = self._models.get(model)
+        return found if found is not None else TestModel()
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+_WORD = re.compile(r"\w+")
+
+
+class HashingEmbedder:
+    """An offline, deterministic `Embedder`: a bag of hashed lowercase words, L2-normalised (256 dims)."""
+
+    async def embed(
+        self, workspace_id: UUID, model: str | None, texts: Sequence[str], *, query: bool = False
+    ) -> Embeddings:
+        """Vectors for `texts`; the model is always `hashing-256`, whatever was asked for."""
+        words = sum(len(_words(text)) for text in texts)
+        return Embeddings(HASHING_MODEL, hashing_vectors(texts), Usage(input_tokens=words, requests=1))
+
+
+_RRF_K = 60
+"""The usual reciprocal-rank-fusion constant: rank r contributes 1 / (60 + r)."""
+
+
+def _cosine(left: Sequence[float], right: Sequence[float]) -> float:
+    dot = sum(a * b for a, b in zip(left, right, strict=True))
+    norms = math.sqrt(sum(a * a for a in left)) * math.sqrt(sum(b * b for b in right))
+    return dot / norms if norms else 0.0
+
+
+class InMemoryVectorStore:
+    """A `VectorStore` in dicts: exact cosine search, metadata equality filters, RRF hybrid search."""
+
+    def __init__(self) -> None:
+        """No collections yet."""
+        self._collections: dict[tuple[UUID, str], tuple[CollectionInfo, dict[str, Chunk]]] = {}
+
+    async def collection(self, workspace_id: UUID, name: str) -> CollectionInfo | None:
+        """A collection's model and dimension, or None."""
+        found = self._collections.get((workspace_id, name))
+        return None if found is None else found[0]
+
+    async def upsert(self, workspace_id: UUID, collection: CollectionInfo, chunks: Sequence[Chunk]) -> None:
+        """Insert or replace chunks by id, creating the collection on first write.
+
+        Raises:
+            DimensionMismatchError: Another model or dimension than the collection's, or a vector of
+                the wrong length (nothing is written then).
+        """
+        key = (workspace_id, collection.name)
+        info, stored = self._collections.get(key, (collection, {}))
+        if (info.model, info.dimension) != (collection.model, collection.dimension):
+            raise DimensionMismatchError(
+                f"collection {collection.name} holds {info.model} vectors of dimension {info.dimension}"
+            )
+        for chunk in chunks:
+            if len(chunk.vector) != info.dimension:
+                raise DimensionMismatchError(
+                    f"chunk {chunk.id} has {len(chunk.vector)} dimensions, not {info.dimension}"
+                )
+        stored.update((chunk.id, chunk) for chunk in chunks)
+        self._collections[key] = (info, stored)
+
+    async def search(
+        self,
+        workspace_id: UUID,
+        collection: str,
+        vector: Sequence[float],
+        *,
+        top_k: int,
+        filter: Mapping[str, JsonValue] | None = None,
+        mode: Literal["semantic", "hybrid"] = "semantic",
+        query_text: str | None = None,
+    ) -> list[Hit]:
+        """The best `top_k` chunks (ties by id); an unknown collection has none.
+
+        Raises:
+            DimensionMismatchError: `vector` does not have the collection's dimension.
+        """
+        found = self._collections.get((workspace_id, collection))
+        if found is None or top_k <= 0:
+            return []
+        info, stored = found
+        if len(vector) != info.dimension:
+            raise DimensionMismatchError(f"the query has {len(vector)} dimensions, not {info.dimension}")
+        wanted = dict(filter or {})
+        missing = object()
+        candidates = [
+            chunk
+            for chunk in stored.values()
+            if all(chunk.metadata.get(key, missing) == value for key, value in wanted.items())
+        ]
+        semantic = {chunk.id: _cosine(vector, chunk.vector) for chunk in candidates}
+        scores = semantic
+        if mode == "hybrid":
+            scores = _fused(semantic, _keyword_scores(candidates, query_text or ""))
+        ranked = sorted(candidates, key=lambda chunk: (-scores[chunk.id], chunk.id))[:top_k]
+        return [Hit(chunk.id, chunk.text, scores[chunk.id], chunk.metadata) for chunk in ranked]
+
+
+def _keyword_scores(chunks: Sequence[Chunk], query_text: str) -> dict[str, float]:
+    # How many distinct query words each chunk contains; chunks with none are not ranked.
+    words = set(_words(query_text))
+    scores = {chunk.id: float(len(words & set(_words(chunk.text)))) for chunk in chunks}
+    return {chunk_id: score for chunk_id, score in scores.items() if score > 0}
+
+
+def _fused(*rankings: dict[str, float]) -> dict[str, float]:
+    fused: dict[str, float] = {}
+    for scores in rankings:
+        for chunk_id in scores:
+            fused.setdefault(chunk_id, 0.0)
+        ordered = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))
+        for rank, chunk_id in enumerate(ordered, 1):
+            fused[chunk_id] += 1.0 / (_RRF_K + rank)
+    return fused
+
+
+def memory_services(**overrides: Any) -> NodeServices:
+    """`NodeServices` on the in-memory ports (override any field by name)."""
+    fields: dict[str, Any] = {
+        "models": StaticModelFactory(),
+        "embedder": HashingEmbedder(),
+        "vectors": InMemoryVectorStore(),
+    }
+    fields.update(overrides)
+    return NodeServices(**fields)
+
+
+def memory_engine(**overrides: Any) -> Engine:
+    """An `Engine` on in-memory ports; override any of its keyword arguments (`store`, `events`, …)."""
+    arguments: dict[str, Any] = {
+        "store": InMemoryRunStore(),
+        "events": RecordingEventSink(),
+        "services": memory_services(),
+    }
+    arguments.update(overrides)
+    return Engine(**arguments)
+
+
+def pending_run(
+    inputs: JsonValue = None,
+    *,
+    workspace_id: UUID | None = None,
+    workflow_id: UUID | None = None,
+    version: int = 1,
+    created_at: datetime | None = None,
+) -> RunRecord:
+    """A new PENDING run record, as the backend creates one before calling `store.create`."""
+    return RunRecord(
+        id=uuid4(),
+        workspace_id=workspace_id or uuid4(),
+        workflow_id=workflow_id or uuid4(),
+        version=version,
+        status=RunStatus.PENDING,
+        inputs=inputs,
+        created_at=created_at or utc_now(),
+    )
