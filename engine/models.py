@@ -1,0 +1,133 @@
+"""Model strings → pydantic-ai models, with credentials passed in rather than read from the environment.
+
+`openai:<name>` uses the Responses API (pydantic-ai's default for OpenAI), `openai-chat:<name>`
+Chat Completions against any OpenAI-compatible base URL, `anthropic:<name>` Anthropic,
+`ollama:<name>` an Ollama server's OpenAI-compatible endpoint, and `test` / `test:<anything>`
+pydantic-ai's offline `TestModel`.
+
+Every provider gets its key and base URL explicitly: pydantic-ai would otherwise fall back on
+`OPENAI_API_KEY` and friends, and a workspace must never spend the server's own keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from uuid import UUID
+
+from pydantic_ai.models import Model
+from pydantic_ai.models.anthropic import AnthropicModel
+from pydantic_ai.models.openai import OpenAIChatModel, OpenAIResponsesModel
+from pydantic_ai.models.test import TestModel
+from pydantic_ai.providers.anthropic import AnthropicProvider
+from pydantic_ai.providers.ollama import OllamaProvider
+from pydantic_ai.providers.openai import OpenAIProvider
+from pydantic_ai.settings import ModelSettings
+
+from engine.dsl.kinds.llm import TEST_MODEL
+from engine.ports import MissingCredentialsError
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+ANTHROPIC_BASE_URL = "https://api.anthropic.com"
+
+NO_KEY = "api-key-not-set"
+"""Sent to OpenAI-compatible servers that need no key (the SDK insists on one)."""
+
+# The scheduler owns retries (with backoff, counted as attempts), so the SDKs must not retry too:
+# their own two retries would triple the requests behind one recorded attempt.
+_NO_SDK_RETRIES = ModelSettings(max_retries=0)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSettings:
+    """How to reach one provider: its key, and its base URL (the public endpoint when None)."""
+
+    api_key: str | None = None
+    base_url: str | None = None
+
+
+def provider_of(model: str) -> str:
+    """The provider part of a model string: `openai`, `openai-chat`, `anthropic`, `ollama` or `test`.
+
+    Args:
+        model: A model string such as `openai:gpt-4o` or `test`.
+
+    Returns:
+        The provider name.
+    """
+    provider, _, _ = model.partition(":")
+    return provider
+
+
+def _missing(provider: str, what: str) -> MissingCredentialsError:
+    return MissingCredentialsError(
+        provider,
+        f"no {what} for provider {provider}: set a credential for provider {provider} (setCredential)",
+    )
+
+
+def build_model(model: str, *, provider_settings: ProviderSettings | None) -> Model:
+    """Build the pydantic-ai model a model string names.
+
+    Args:
+        model: `provider:name`, or `test` / `test:<anything>`.
+        provider_settings: The key and base URL of the model's provider, or None when the
+            workspace has none.
+
+    Returns:
+        A model ready to use; nothing is sent until it is called.
+
+    Raises:
+        MissingCredentialsError: The provider needs a key (or, for ollama, a base URL) it lacks.
+        ValueError: The provider is unknown.
+    """
+    provider = provider_of(model)
+    name = model.partition(":")[2]
+    if TEST_MODEL in (model, provider):
+        return TestModel()
+    settings = provider_settings or ProviderSettings()
+    if provider == "openai":
+        if not settings.api_key:
+            raise _missing(provider, "API key")
+        openai = OpenAIProvider(base_url=settings.base_url or OPENAI_BASE_URL, api_key=settings.api_key)
+        return OpenAIResponsesModel(name, provider=openai, settings=_NO_SDK_RETRIES)
+    if provider == "openai-chat":
+        # A self-hosted OpenAI-compatible server often needs no key; OpenAI itself does.
+        if not settings.api_key and not settings.base_url:
+            raise _missing(provider, "API key")
+        compatible = OpenAIProvider(
+            base_url=settings.base_url or OPENAI_BASE_URL, api_key=settings.api_key or NO_KEY
+        )
+        return OpenAIChatModel(name, provider=compatible, settings=_NO_SDK_RETRIES)
+    if provider == "anthropic":
+        if not settings.api_key:
+            raise _missing(provider, "API key")
+        anthropic = AnthropicProvider(
+            api_key=settings.api_key, base_url=settings.base_url or ANTHROPIC_BASE_URL
+        )
+        return AnthropicModel(name, provider=anthropic, settings=_NO_SDK_RETRIES)
+    if provider == "ollama":
+        if not settings.base_url:
+            raise _missing(provider, "base URL")
+        ollama = OllamaProvider(base_url=settings.base_url, api_key=settings.api_key or NO_KEY)
+        return OpenAIChatModel(name, provider=ollama, settings=_NO_SDK_RETRIES)
+    raise ValueError(f"unknown model provider {provider!r} in {model!r}")
+
+
+class StaticModelFactory:
+    """A `ModelFactory` over fixed provider settings, the same for every workspace.
+
+    For embedded single-user set-ups and tests; the backend's factory looks settings up per workspace.
+    """
+
+    def __init__(self, providers: Mapping[str, ProviderSettings]) -> None:
+        """Use `providers` (provider name → settings)."""
+        self._providers = dict(providers)
+
+    async def model(self, workspace_id: UUID, model: str) -> Model:
+        """The model for `model`.
+
+        Raises:
+            MissingCredentialsError: Its provider has no (or incomplete) settings.
+        """
+        return build_model(model, provider_settings=self._providers.get(provider_of(model)))
