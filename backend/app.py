@@ -25,7 +25,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        opened = await Services.open(settings)
+        opened = await Services.open(settings, execute_runs=True)
         app.state.services = opened
         try:
             yield

@@ -16,6 +16,7 @@ import uvloop
 
 from backend.accounts.service import UnknownWorkspaceError
 from backend.app import create_app
+from backend.credentials.crypto import SecretKeyError
 from backend.db.database import Database, DatabaseSetupError
 from backend.db.embedded import start_embedded
 from backend.gql.schema import build_schema
@@ -30,7 +31,7 @@ def _run(main: Callable[[], Awaitable[T]]) -> T:
     try:
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             return runner.run(main())  # type: ignore[arg-type]
-    except (DatabaseSetupError, UnknownWorkspaceError) as exc:
+    except (DatabaseSetupError, UnknownWorkspaceError, SecretKeyError) as exc:
         click.echo(f"flowloom: error: {exc}", err=True)
         sys.exit(1)
 
@@ -56,7 +57,7 @@ def serve(host: str, port: int) -> None:
     settings = Settings.from_env()
 
     async def run() -> None:
-        services = await Services.open(settings)
+        services = await Services.open(settings, execute_runs=True)
         try:
             config = uvicorn.Config(create_app(settings, services), host=host, port=port, log_level="info")
             # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the signal under the

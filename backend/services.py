@@ -9,13 +9,45 @@ import anyio
 
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.service import AccountsService
+from backend.credentials.crypto import SecretBox, load_secret
+from backend.credentials.providers import WorkspaceEmbedder, WorkspaceModels
+from backend.credentials.repository import CredentialRepository
+from backend.credentials.service import CredentialService
 from backend.db.database import Database, DatabaseSetupError
 from backend.db.embedded import start_embedded
+from backend.knowledge.vectors import PostgresVectorStore
+from backend.runs.events import LocalEventBus
+from backend.runs.graphs import GraphCache
+from backend.runs.host import RunHost
+from backend.runs.repository import RunRepository
+from backend.runs.service import RunService
+from backend.runs.store import PostgresRunStore
 from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
 from backend.workflows.repository import WorkflowRepository
 from backend.workflows.service import WorkflowService
+from engine.execution import Engine
+from engine.nodes.base import HttpSettings, NodeServices
 
 log = logging.getLogger(__name__)
+
+
+async def _open_database(settings: Settings, migrate: bool | None) -> Database:
+    dsn = settings.database_url
+    if dsn is None:
+        dsn = await anyio.to_thread.run_sync(start_embedded, settings.home)
+    db = await Database.open(dsn)
+    if settings.embedded if migrate is None else migrate:
+        applied = await db.migrate()
+        if applied:
+            log.info("applied migrations %s", ", ".join(applied))
+    else:
+        pending = await db.pending_migrations()
+        if pending:
+            raise DatabaseSetupError(
+                f"the database schema is {len(pending)} migration(s) behind: run flowloom migrate"
+            )
+    await db.start()
+    return db
 
 
 @dataclass
@@ -26,39 +58,69 @@ class Services:
     db: Database
     accounts: AccountsService
     workflows: WorkflowService
+    credentials: CredentialService
+    runs: RunService
+    events: LocalEventBus
+    host: RunHost
+    store: PostgresRunStore
 
     @classmethod
-    async def open(cls, settings: Settings, *, migrate: bool | None = None) -> Services:
-        """Connect to the database, bring its schema up to date and open the pool.
+    async def open(
+        cls, settings: Settings, *, migrate: bool | None = None, execute_runs: bool = False
+    ) -> Services:
+        """Connect to the database, bring its schema up to date and wire every service.
 
         `migrate` defaults to True in the embedded mode (this process owns its database) and to
         False with a configured DATABASE_URL, where `flowloom migrate` is an explicit deploy step
         and a stale schema is an error rather than something every replica races to fix.
+        With `execute_runs`, this process executes runs in the background, and in the embedded mode
+        resumes those a previous process left unfinished.
         """
-        dsn = settings.database_url
-        if dsn is None:
-            dsn = await anyio.to_thread.run_sync(start_embedded, settings.home)
-        db = await Database.open(dsn)
-        if settings.embedded if migrate is None else migrate:
-            applied = await db.migrate()
-            if applied:
-                log.info("applied migrations %s", ", ".join(applied))
-        else:
-            pending = await db.pending_migrations()
-            if pending:
-                raise DatabaseSetupError(
-                    f"the database schema is {len(pending)} migration(s) behind: run flowloom migrate"
-                )
-        await db.start()
+        box = SecretBox(load_secret(settings.secret_key, settings.home, embedded=settings.embedded))
+        db = await _open_database(settings, migrate)
+        credentials = CredentialService(CredentialRepository(), box)
+        workflow_repository = WorkflowRepository()
+        store = PostgresRunStore(db.pool)
+        events = LocalEventBus()
+        engine = Engine(
+            store=store,
+            events=events,
+            services=NodeServices(
+                models=WorkspaceModels(credentials),
+                embedder=WorkspaceEmbedder(credentials),
+                vectors=PostgresVectorStore(db.pool),
+                http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
+            ),
+        )
+        graphs = GraphCache(workflow_repository)
+        run_repository = RunRepository(db.pool)
+        host = RunHost(engine, graphs, run_repository)
         services = cls(
             settings=settings,
             db=db,
             accounts=AccountsService(AccountsRepository()),
-            workflows=WorkflowService(WorkflowRepository()),
+            workflows=WorkflowService(workflow_repository),
+            credentials=credentials,
+            runs=RunService(
+                runs=run_repository,
+                store=store,
+                workflows=workflow_repository,
+                graphs=graphs,
+                engine=engine,
+                host=host,
+                credentials=credentials,
+            ),
+            events=events,
+            host=host,
+            store=store,
         )
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
+        if execute_runs:
+            await host.start(resume=settings.embedded)
         return services
 
     async def close(self) -> None:
-        """Release the pool."""
+        """Stop executing runs (they stay resumable), finish pending writes, release the pool."""
+        await self.host.stop()
+        await self.store.close()
         await self.db.close()

@@ -11,7 +11,10 @@ import pytest
 from backend.db.embedded import get_server  # imported there with its import-time warning silenced
 from backend.services import Services
 from backend.settings import Settings
+from tests.servers.fixtures import _counting_session, _openai_session, counting, openai_api
 from tests.tenants import Tenant, new_tenant
+
+__all__ = ["_counting_session", "_openai_session", "counting", "openai_api"]
 
 # No test may reach a real model provider.
 pydantic_ai.models.ALLOW_MODEL_REQUESTS = False
@@ -31,13 +34,15 @@ def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def settings(postgres_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of the in-process services: the session database, a throwaway home."""
     home: Path = tmp_path_factory.mktemp("home")
-    return Settings(home=home, database_url=postgres_dsn)
+    return Settings(
+        home=home, database_url=postgres_dsn, secret_key="test-secret", http_allowlist=("127.0.0.1",)
+    )
 
 
 @pytest.fixture(scope="session")
 async def services(settings: Settings) -> AsyncIterator[Services]:
     """Flowloom's services on the session database, migrated."""
-    opened = await Services.open(settings, migrate=True)
+    opened = await Services.open(settings, migrate=True, execute_runs=True)
     yield opened
     await opened.close()
 

@@ -8,7 +8,9 @@ from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
 from backend.accounts.tables import ApiToken, Membership, User, Workspace
-from backend.runs.tables import NodeRun, Run, RunEvent
+from backend.credentials.tables import Credential
+from backend.knowledge.tables import ChunkRow, Collection
+from backend.runs.tables import HumanTask, NodeRun, Run, RunEvent
 from backend.workflows.tables import Workflow, WorkflowVersion
 
 APP_NAME = "flowloom"
@@ -24,6 +26,10 @@ TABLES: tuple[type[Table], ...] = (
     Run,
     NodeRun,
     RunEvent,
+    HumanTask,
+    Credential,
+    Collection,
+    ChunkRow,
 )
 
 APP_CONFIG = AppConfig(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import strawberry
+from pydantic import JsonValue
 from strawberry.types.nodes import SelectedField
 
 from backend.pagination import InvalidPageError, Page
@@ -24,6 +25,11 @@ class UserInputError(GraphQLError):
     def from_invalid_page(cls, exc: InvalidPageError) -> UserInputError:
         """Turn a pagination error into a GraphQL error."""
         return cls(str(exc))
+
+
+def json_value(value: object) -> JsonValue:
+    """A JSON scalar argument as the JSON value it is (Strawberry types the scalar as `object`)."""
+    return cast(JsonValue, value)
 
 
 def selects(info: strawberry.Info[Any, Any], name: str) -> bool:

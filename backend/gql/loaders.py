@@ -10,7 +10,8 @@ from strawberry.dataloader import DataLoader
 
 from backend.accounts.records import Principal
 from backend.services import Services
-from backend.workflows.records import WorkflowVersionRecord
+from backend.workflows.records import WorkflowRecord, WorkflowVersionRecord
+from engine.records import NodeRun
 
 
 @dataclass
@@ -18,6 +19,9 @@ class Loaders:
     """The batching loaders of one request, scoped to its principal's workspace."""
 
     workflow_versions: DataLoader[UUID, list[WorkflowVersionRecord]]
+    workflows: DataLoader[UUID, WorkflowRecord | None]
+    """Workflows by id, deleted ones included (a run keeps showing the workflow it ran)."""
+    node_runs: DataLoader[UUID, list[NodeRun]]
 
     @classmethod
     def create(cls, services: Services, principal: Principal) -> Loaders:
@@ -26,4 +30,14 @@ class Loaders:
         async def load_versions(ids: Sequence[UUID]) -> list[list[WorkflowVersionRecord]]:
             return await services.workflows.versions(principal, ids)
 
-        return cls(workflow_versions=DataLoader(load_fn=load_versions))
+        async def load_workflows(ids: Sequence[UUID]) -> list[WorkflowRecord | None]:
+            return await services.workflows.many(principal, ids)
+
+        async def load_node_runs(ids: Sequence[UUID]) -> list[list[NodeRun]]:
+            return await services.runs.node_runs(principal, ids)
+
+        return cls(
+            workflow_versions=DataLoader(load_fn=load_versions),
+            workflows=DataLoader(load_fn=load_workflows),
+            node_runs=DataLoader(load_fn=load_node_runs),
+        )

@@ -17,14 +17,16 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from backend.accounts.resolvers import AccountsQuery
+from backend.credentials.resolvers import CredentialMutation, CredentialQuery
+from backend.runs.resolvers import RunMutation, RunQuery
 from backend.settings import Settings
 from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
 from graphql import GraphQLError
 
 log = logging.getLogger(__name__)
 
-Query = merge_types("Query", (AccountsQuery, WorkflowQuery))
-Mutation = merge_types("Mutation", (WorkflowMutation,))
+Query = merge_types("Query", (AccountsQuery, WorkflowQuery, RunQuery, CredentialQuery))
+Mutation = merge_types("Mutation", (WorkflowMutation, RunMutation, CredentialMutation))
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

@@ -49,6 +49,7 @@ class NodeRun(Table, tablename="node_runs"):
     usage = JSONB(null=True, default=None)
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
+    ord = BigSerial()
     unique_iteration = Unique(["run_id", "node_id", "iteration"])
 
 
@@ -64,3 +65,21 @@ class RunEvent(Table, tablename="run_events"):
     at = Timestamptz()
     data = JSONB(null=True, default=None)
     unique_seq = Unique(["run_id", "seq"])
+
+
+class HumanTask(Table, tablename="human_tasks"):
+    """A human node waiting for input; the approval inbox lists the open ones."""
+
+    id = uuid_pk()
+    workspace_id = workspace_fk(Workspace)
+    run_id = ForeignKey(references=Run, on_delete=OnDelete.cascade, null=False)
+    node_id = Varchar(length=64)
+    iteration = Integer(default=0)
+    prompt = Text()
+    schema = JSONB()
+    status = Varchar(length=8)
+    input = JSONB(null=True, default=None)
+    created_at = created_at()
+    due_at = Timestamptz(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+    unique_task = Unique(["run_id", "node_id", "iteration"])

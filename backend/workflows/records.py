@@ -7,7 +7,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from backend.problems import NotFound
 from engine.graph import Problem
+
+__all__ = [
+    "DeletedWorkflow",
+    "InvalidWorkflow",
+    "NotFound",
+    "VersionConflict",
+    "WorkflowRecord",
+    "WorkflowVersionRecord",
+]
 
 
 @dataclass(frozen=True)
@@ -38,14 +48,6 @@ class InvalidWorkflow:
     """The definition or name was rejected; nothing was stored."""
 
     problems: tuple[Problem, ...]
-
-
-@dataclass(frozen=True)
-class NotFound:
-    """No such workflow in the caller's workspace."""
-
-    id: str
-    message: str
 
 
 @dataclass(frozen=True)

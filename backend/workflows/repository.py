@@ -60,6 +60,15 @@ class WorkflowRepository:
         ).run()
         return _workflow(rows[0]) if rows else None
 
+    async def many(self, workspace_id: UUID, workflow_ids: Sequence[UUID]) -> dict[UUID, WorkflowRecord]:
+        """Workflows by id, deleted ones included, in one statement."""
+        rows = await Workflow.raw(
+            f"SELECT {_COLUMNS} FROM workflows WHERE workspace_id = {{}} AND id = ANY({{}})",  # noqa: S608
+            workspace_id,
+            list(workflow_ids),
+        ).run()
+        return {row["id"]: _workflow(row) for row in rows}
+
     async def create(self, workspace_id: UUID, name: str, definition: Mapping[str, Any]) -> WorkflowRecord:
         """Insert a workflow and its version 1 in one transaction."""
         encoded = json.dumps(definition)
@@ -126,6 +135,15 @@ class WorkflowRepository:
             record.version,
             encoded,
         ).run()
+
+    async def definition_at(self, workflow_id: UUID, version: int) -> dict[str, Any] | None:
+        """The definition a workflow had at `version` (runs pin one; deleted workflows included)."""
+        rows = await WorkflowVersion.raw(
+            "SELECT definition FROM workflow_versions WHERE workflow_id = {} AND version = {}",
+            workflow_id,
+            version,
+        ).run()
+        return msgspec.json.decode(rows[0]["definition"]) if rows else None
 
     async def soft_delete(self, workspace_id: UUID, workflow_id: UUID) -> bool:
         """Hide a workflow from lists and lookups; its runs keep pointing at it."""

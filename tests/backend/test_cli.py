@@ -67,7 +67,9 @@ def test_a_server_without_pgvector_gets_one_clear_error_line(tmp_path: Path) -> 
 
 def test_an_unreachable_database_is_one_clear_error_line(tmp_path: Path) -> None:
     env = flowloom_env(
-        FLOWLOOM_HOME=str(tmp_path), DATABASE_URL="postgresql://postgres:secret@127.0.0.1:1/flowloom"
+        FLOWLOOM_HOME=str(tmp_path),
+        DATABASE_URL="postgresql://postgres:secret@127.0.0.1:1/flowloom",
+        FLOWLOOM_SECRET_KEY="k",
     )
 
     result = run_cli("token", "create", env=env)
@@ -78,6 +80,18 @@ def test_an_unreachable_database_is_one_clear_error_line(tmp_path: Path) -> None
     )
     assert "secret" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_shared_database_without_a_secret_key_is_one_clear_error_line(tmp_path: Path) -> None:
+    env = flowloom_env(FLOWLOOM_HOME=str(tmp_path), DATABASE_URL="postgresql://postgres@127.0.0.1:1/flowloom")
+
+    result = run_cli("token", "create", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "flowloom: error: FLOWLOOM_SECRET_KEY is not set: every Flowloom process on a shared database needs "
+        "the same key (e.g. openssl rand -base64 32)\n"
+    )
 
 
 def test_export_schema_writes_the_committed_schema(tmp_path: Path) -> None:

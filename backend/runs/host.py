@@ -1,0 +1,95 @@
+"""Executes runs in this process, in the background: the embedded mode's worker pool.
+
+Runs are started and resumed here; a periodic sweep wakes waiting runs whose human tasks fell due.
+Stopping the host cancels executions without recording anything: the runs stay RUNNING and the next
+start resumes them (the engine re-runs interrupted nodes with their attempts counted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from uuid import UUID
+
+from backend.runs.graphs import GraphCache, UnrunnableVersionError
+from backend.runs.repository import RunRepository
+from engine.execution import Engine
+
+log = logging.getLogger(__name__)
+
+
+class RunHost:
+    """Schedules `Engine.execute` calls, at most `concurrency` at a time."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        graphs: GraphCache,
+        runs: RunRepository,
+        *,
+        concurrency: int = 64,
+        sweep_seconds: float = 1.0,
+    ) -> None:
+        self._engine = engine
+        self._graphs = graphs
+        self._runs = runs
+        self._limit = asyncio.Semaphore(concurrency)
+        self._sweep_seconds = sweep_seconds
+        self._tasks: dict[UUID, asyncio.Task[None]] = {}
+        self._again: set[UUID] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+
+    async def start(self, *, resume: bool) -> None:
+        """Start sweeping for due human tasks and, with `resume`, continue every unfinished run."""
+        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
+        if resume:
+            unfinished = await self._runs.unfinished()
+            for run_id, workflow_id, version in unfinished:
+                self.schedule(run_id, workflow_id, version)
+            if unfinished:
+                log.info("resuming %d unfinished run(s)", len(unfinished))
+
+    def schedule(self, run_id: UUID, workflow_id: UUID, version: int) -> None:
+        """Execute (or continue) a run in the background; a run already executing runs again after."""
+        if run_id in self._tasks:
+            self._again.add(run_id)
+            return
+        task = asyncio.get_running_loop().create_task(self._execute(run_id, workflow_id, version))
+        self._tasks[run_id] = task
+
+    def executing(self, run_id: UUID) -> bool:
+        """Whether this host is executing the run right now."""
+        return run_id in self._tasks
+
+    async def stop(self) -> None:
+        """Cancel the sweep and every execution (their runs stay resumable) and wait for them."""
+        tasks = [*self._tasks.values(), *([self._sweeper] if self._sweeper else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._sweeper = None
+
+    async def _execute(self, run_id: UUID, workflow_id: UUID, version: int) -> None:
+        try:
+            async with self._limit:
+                graph = (await self._graphs.get(workflow_id, version)).graph
+                while True:
+                    self._again.discard(run_id)
+                    await self._engine.execute(run_id, graph)
+                    if run_id not in self._again:
+                        break
+        except UnrunnableVersionError:
+            log.exception("run %s cannot be executed", run_id)
+        except Exception:
+            # the run stays as recorded (RUNNING or PENDING) and is resumed by the next start
+            log.exception("executing run %s failed", run_id)
+        finally:
+            self._tasks.pop(run_id, None)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._sweep_seconds)
+            with contextlib.suppress(Exception):
+                for run_id, workflow_id, version in await self._runs.falling_due():
+                    self.schedule(run_id, workflow_id, version)

@@ -1,0 +1,127 @@
+"""Reads of the runs slice for the API; every statement is scoped by workspace_id.
+
+Writes of run state go through the engine and `PostgresRunStore`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from backend.pagination import Cursor, Page, PageRequest
+from backend.runs.store import NODE_COLUMNS, RUN_COLUMNS, TASK_COLUMNS, human_task, node_run, run_record
+from engine.records import EventType, HumanTask, NodeRun, RunEvent, RunRecord, RunStatus, TaskStatus
+
+
+class RunRepository:
+    """Reads runs, node runs, events and human tasks."""
+
+    def __init__(self, pool: asyncpg.Pool[Any]) -> None:
+        self._pool = pool
+
+    async def get(self, workspace_id: UUID, run_id: UUID) -> RunRecord | None:
+        """A run of the workspace."""
+        async with self._pool.acquire() as connection:
+            row = await connection.fetchrow(
+                f"SELECT {RUN_COLUMNS} FROM runs WHERE id = $1 AND workspace_id = $2",  # noqa: S608
+                run_id,
+                workspace_id,
+            )
+        return None if row is None else run_record(row)
+
+    async def page(
+        self, workspace_id: UUID, request: PageRequest, *, workflow_id: UUID | None, status: RunStatus | None
+    ) -> Page[RunRecord]:
+        """Runs newest first, optionally of one workflow and/or in one status."""
+        after = request.after
+        rows_limit = request.first + 1
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(
+                f"SELECT {RUN_COLUMNS} FROM runs WHERE workspace_id = $1 "  # noqa: S608
+                "AND ($2::uuid IS NULL OR workflow_id = $2) AND ($3::text IS NULL OR status = $3) "
+                "AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5)) "
+                "ORDER BY created_at DESC, id DESC LIMIT $6",
+                workspace_id,
+                workflow_id,
+                None if status is None else status.value,
+                None if after is None else after.created_at,
+                None if after is None else after.id,
+                rows_limit,
+            )
+        items = tuple(run_record(row) for row in rows[: request.first])
+        return Page(
+            items=items,
+            cursors=tuple(Cursor(item.created_at, item.id).encode() for item in items),
+            has_next_page=len(rows) > request.first,
+        )
+
+    async def node_runs(self, workspace_id: UUID, run_ids: Sequence[UUID]) -> dict[UUID, list[NodeRun]]:
+        """The node runs of each run, in recording order (one statement for the batch)."""
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(
+                f"SELECT {NODE_COLUMNS} FROM node_runs "  # noqa: S608
+                "WHERE workspace_id = $1 AND run_id = ANY($2::uuid[]) ORDER BY ord",
+                workspace_id,
+                list(run_ids),
+            )
+        found: dict[UUID, list[NodeRun]] = {}
+        for row in rows:
+            found.setdefault(row["run_id"], []).append(node_run(row))
+        return found
+
+    async def events(self, workspace_id: UUID, run_id: UUID, after_seq: int) -> list[RunEvent]:
+        """The run's persisted events with seq > after_seq, in order."""
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT run_id, seq, type, node_id, at, data FROM run_events "
+                "WHERE workspace_id = $1 AND run_id = $2 AND seq > $3 ORDER BY seq",
+                workspace_id,
+                run_id,
+                after_seq,
+            )
+        return [
+            RunEvent(
+                run_id=row["run_id"],
+                seq=row["seq"],
+                type=EventType(row["type"]),
+                at=row["at"],
+                node_id=row["node_id"],
+                data=None if row["data"] is None else msgspec.json.decode(row["data"]),
+            )
+            for row in rows
+        ]
+
+    async def tasks(self, workspace_id: UUID, status: TaskStatus | None, limit: int) -> list[HumanTask]:
+        """Human tasks of the workspace, newest first."""
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(
+                f"SELECT {TASK_COLUMNS} FROM human_tasks WHERE workspace_id = $1 "  # noqa: S608
+                "AND ($2::text IS NULL OR status = $2) ORDER BY created_at DESC LIMIT $3",
+                workspace_id,
+                None if status is None else status.value,
+                limit,
+            )
+        return [human_task(row) for row in rows]
+
+    async def unfinished(self) -> list[tuple[UUID, UUID, int]]:
+        """(run, workflow, version) of every PENDING or RUNNING run: what a restart must resume."""
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT id, workflow_id, version FROM runs WHERE status IN ('PENDING', 'RUNNING') "
+                "ORDER BY created_at"
+            )
+        return [(row["id"], row["workflow_id"], row["version"]) for row in rows]
+
+    async def falling_due(self) -> list[tuple[UUID, UUID, int]]:
+        """(run, workflow, version) of waiting runs with a human task past its due time."""
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT DISTINCT r.id, r.workflow_id, r.version FROM human_tasks t "
+                "JOIN runs r ON r.id = t.run_id "
+                "WHERE t.status = 'OPEN' AND t.due_at <= now() AND r.status = 'WAITING'"
+            )
+        return [(row["id"], row["workflow_id"], row["version"]) for row in rows]

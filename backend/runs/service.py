@@ -1,0 +1,246 @@
+"""Runs: start, cancel, answer human tasks, retry, re-run from a node, and read them back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from jsonschema import Draft202012Validator
+from pydantic import JsonValue
+
+from backend.accounts.records import Principal
+from backend.credentials.service import CredentialService, credential_provider
+from backend.pagination import Page, PageRequest
+from backend.problems import NotFound
+from backend.runs.graphs import GraphCache, PinnedWorkflow
+from backend.runs.host import RunHost
+from backend.runs.records import (
+    InvalidHumanInput,
+    InvalidRunInputs,
+    MissingCredentials,
+    NoOpenTask,
+    RunNotCancellable,
+    RunNotRetryable,
+)
+from backend.runs.repository import RunRepository
+from backend.runs.store import PostgresRunStore
+from backend.workflows.repository import WorkflowRepository
+from backend.workflows.service import parse_id
+from engine.dsl import EmbeddingNode, LlmNode
+from engine.execution import Accepted, Engine, InvalidInput
+from engine.graph import Problem
+from engine.records import (
+    HumanTask,
+    NodeRun,
+    NodeStatus,
+    RunEvent,
+    RunRecord,
+    RunStatus,
+    TaskStatus,
+    Transition,
+)
+
+
+def _input_problems(schema: JsonValue, inputs: JsonValue) -> tuple[Problem, ...]:
+    if not isinstance(schema, dict):
+        return ()
+    errors = sorted(Draft202012Validator(schema).iter_errors(inputs), key=lambda error: list(error.path))
+    return tuple(
+        Problem(
+            code="INVALID_INPUT",
+            message=error.message,
+            path=".".join(["inputs", *(str(part) for part in error.path)]),
+            node_id=None,
+        )
+        for error in errors
+    )
+
+
+def _providers_needed(pinned: PinnedWorkflow) -> list[tuple[str, str, str]]:
+    """(provider, node id, model) of every node whose model needs provider credentials."""
+    needed = []
+    for node in pinned.graph.nodes.values():
+        model = node.params.model if isinstance(node, LlmNode | EmbeddingNode) else None
+        provider = None if model is None else credential_provider(model)
+        if provider is not None and model is not None:
+            needed.append((provider, node.id, model))
+    return needed
+
+
+class RunService:
+    """Run use cases; every call is scoped to the caller's workspace."""
+
+    def __init__(
+        self,
+        *,
+        runs: RunRepository,
+        store: PostgresRunStore,
+        workflows: WorkflowRepository,
+        graphs: GraphCache,
+        engine: Engine,
+        host: RunHost,
+        credentials: CredentialService,
+    ) -> None:
+        self._runs = runs
+        self._store = store
+        self._workflows = workflows
+        self._graphs = graphs
+        self._engine = engine
+        self._host = host
+        self._credentials = credentials
+
+    async def get(self, principal: Principal, run_id: str) -> RunRecord | None:
+        """A run of the workspace, or None."""
+        uuid = parse_id(run_id)
+        return None if uuid is None else await self._runs.get(principal.workspace_id, uuid)
+
+    async def page(
+        self, principal: Principal, request: PageRequest, *, workflow_id: str | None, status: RunStatus | None
+    ) -> Page[RunRecord]:
+        """Runs newest first, optionally of one workflow and in one status."""
+        workflow_uuid = None if workflow_id is None else parse_id(workflow_id)
+        if workflow_id is not None and workflow_uuid is None:
+            return Page(items=(), cursors=(), has_next_page=False)
+        return await self._runs.page(
+            principal.workspace_id, request, workflow_id=workflow_uuid, status=status
+        )
+
+    async def node_runs(self, principal: Principal, run_ids: Sequence[UUID]) -> list[list[NodeRun]]:
+        """The node runs of each run, in the order asked (a DataLoader batch)."""
+        found = await self._runs.node_runs(principal.workspace_id, run_ids)
+        return [found.get(run_id, []) for run_id in run_ids]
+
+    async def events(self, principal: Principal, run_id: UUID, after_seq: int) -> list[RunEvent]:
+        """The run's persisted events after `after_seq`."""
+        return await self._runs.events(principal.workspace_id, run_id, after_seq)
+
+    async def tasks(
+        self, principal: Principal, status: TaskStatus | None, limit: int = 100
+    ) -> list[HumanTask]:
+        """The workspace's human tasks, newest first."""
+        return await self._runs.tasks(principal.workspace_id, status, limit)
+
+    async def start(
+        self, principal: Principal, workflow_id: str, inputs: JsonValue
+    ) -> RunRecord | NotFound | InvalidRunInputs | MissingCredentials:
+        """Create a run of the workflow's current version and execute it in the background."""
+        uuid = parse_id(workflow_id)
+        workflow = None if uuid is None else await self._workflows.get(principal.workspace_id, uuid)
+        if workflow is None:
+            return NotFound(id=workflow_id, message=f"no workflow {workflow_id}")
+        pinned = await self._graphs.get(workflow.id, workflow.version)
+        inputs = {} if inputs is None else inputs
+        problems = _input_problems(pinned.definition.inputs, inputs)
+        if problems:
+            return InvalidRunInputs(problems=problems)
+        missing = await self._missing_credentials(principal.workspace_id, pinned)
+        if missing is not None:
+            return missing
+        run = RunRecord(
+            id=uuid4(),
+            workspace_id=principal.workspace_id,
+            workflow_id=workflow.id,
+            version=workflow.version,
+            status=RunStatus.PENDING,
+            inputs=inputs,
+            created_at=datetime.now(UTC),
+        )
+        await self._store.create(run)
+        self._host.schedule(run.id, run.workflow_id, run.version)
+        return run
+
+    async def cancel(self, principal: Principal, run_id: str) -> RunRecord | NotFound | RunNotCancellable:
+        """Stop a run: in-flight nodes are cancelled and the run ends CANCELLED."""
+        run = await self.get(principal, run_id)
+        if run is None:
+            return NotFound(id=run_id, message=f"no run {run_id}")
+        if run.status.terminal or not await self._engine.cancel(run.id):
+            current = await self._reload(run)
+            return RunNotCancellable(
+                status=current.status.value, message=f"the run already ended {current.status.value}"
+            )
+        return await self._reload(run)
+
+    async def submit_human_input(
+        self, principal: Principal, run_id: str, node_id: str, value: JsonValue
+    ) -> RunRecord | NotFound | NoOpenTask | InvalidHumanInput:
+        """Answer a human task: validated against its schema, then the run resumes."""
+        run = await self.get(principal, run_id)
+        if run is None:
+            return NotFound(id=run_id, message=f"no run {run_id}")
+        pinned = await self._graphs.get(run.workflow_id, run.version)
+        outcome = await self._engine.submit(run.id, node_id, value, pinned.graph)
+        if isinstance(outcome, InvalidInput):
+            return InvalidHumanInput(message=outcome.message, errors=tuple(outcome.errors))
+        if not isinstance(outcome, Accepted):
+            return NoOpenTask(message=outcome.message)
+        self._host.schedule(run.id, run.workflow_id, run.version)
+        return await self._reload(run)
+
+    async def retry(self, principal: Principal, run_id: str) -> RunRecord | NotFound | RunNotRetryable:
+        """Continue a FAILED run from its failed nodes, reusing every recorded output."""
+        run = await self.get(principal, run_id)
+        if run is None:
+            return NotFound(id=run_id, message=f"no run {run_id}")
+        if run.status is not RunStatus.FAILED or not await self._engine.retry(run.id):
+            return RunNotRetryable(
+                status=run.status.value, message=f"only FAILED runs can be retried, not {run.status.value}"
+            )
+        self._host.schedule(run.id, run.workflow_id, run.version)
+        return await self._reload(run)
+
+    async def rerun_from_node(
+        self, principal: Principal, run_id: str, node_id: str, value: JsonValue
+    ) -> RunRecord | NotFound:
+        """A new run of the same version: outputs upstream of `node_id` are reused, `node_id` runs
+        again with `value` as its input, and everything after it runs afresh."""
+        source = await self.get(principal, run_id)
+        if source is None:
+            return NotFound(id=run_id, message=f"no run {run_id}")
+        pinned = await self._graphs.get(source.workflow_id, source.version)
+        if node_id not in pinned.graph.nodes:
+            return NotFound(id=node_id, message=f"the workflow has no node {node_id}")
+        state = await self._store.load(source.id)
+        assert state is not None  # the run was just read
+        now = datetime.now(UTC)
+        run = RunRecord(
+            id=uuid4(),
+            workspace_id=source.workspace_id,
+            workflow_id=source.workflow_id,
+            version=source.version,
+            status=RunStatus.PENDING,
+            inputs=source.inputs,
+            created_at=now,
+        )
+        upstream = pinned.graph.ancestors(node_id) - {node_id}
+        reused = tuple(
+            replace(node, run_id=run.id)
+            for node in state.node_runs
+            if node.node_id in upstream and node.status in {NodeStatus.SUCCEEDED, NodeStatus.SKIPPED}
+        )
+        start_here = NodeRun(
+            run_id=run.id, node_id=node_id, iteration=0, status=NodeStatus.PENDING, input=value
+        )
+        await self._store.create(run)
+        await self._store.commit(Transition(run=run, expected_seq=0, node_runs=(*reused, start_here)))
+        self._host.schedule(run.id, run.workflow_id, run.version)
+        return run
+
+    async def _reload(self, run: RunRecord) -> RunRecord:
+        return await self._runs.get(run.workspace_id, run.id) or run
+
+    async def _missing_credentials(
+        self, workspace_id: UUID, pinned: PinnedWorkflow
+    ) -> MissingCredentials | None:
+        for provider, node_id, model in _providers_needed(pinned):
+            if await self._credentials.provider_secret(workspace_id, provider) is None:
+                return MissingCredentials(
+                    provider=provider,
+                    message=(
+                        f"node {node_id} uses {model}, but this workspace has no {provider} credentials: "
+                        f'set them with setCredential(input: {{provider: "{provider}", apiKey: "…"}})'
+                    ),
+                )
+        return None

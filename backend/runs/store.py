@@ -1,0 +1,182 @@
+"""The PostgreSQL RunStore: run state read with plain queries, written by group commit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from backend.runs.commit_sql import decode_usage, encode_json
+from backend.runs.group_commit import GroupCommitter
+from engine.records import (
+    HumanTask,
+    NodeRun,
+    NodeStatus,
+    RunRecord,
+    RunState,
+    RunStatus,
+    TaskStatus,
+    Transition,
+)
+
+RUN_COLUMNS = ", ".join(
+    [
+        "id",
+        "workspace_id",
+        "workflow_id",
+        "version",
+        "status",
+        "inputs",
+        "output",
+        "error",
+        "usage",
+        "last_seq",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+)
+NODE_COLUMNS = ", ".join(
+    [
+        "run_id",
+        "node_id",
+        "iteration",
+        "status",
+        "attempts",
+        "input",
+        "output",
+        "error",
+        "branch",
+        "usage",
+        "started_at",
+        "finished_at",
+    ]
+)
+TASK_COLUMNS = ", ".join(
+    [
+        "run_id",
+        "workspace_id",
+        "node_id",
+        "iteration",
+        "prompt",
+        "schema",
+        "status",
+        "input",
+        "created_at",
+        "due_at",
+        "closed_at",
+    ]
+)
+
+
+def _json(raw: str | None) -> Any:
+    return None if raw is None else msgspec.json.decode(raw)
+
+
+def run_record(row: Mapping[str, Any]) -> RunRecord:
+    """A RunRecord from a `runs` row."""
+    return RunRecord(
+        id=row["id"],
+        workspace_id=row["workspace_id"],
+        workflow_id=row["workflow_id"],
+        version=row["version"],
+        status=RunStatus(row["status"]),
+        inputs=_json(row["inputs"]),
+        created_at=row["created_at"],
+        output=_json(row["output"]),
+        error=row["error"],
+        usage=decode_usage(row["usage"]),
+        last_seq=row["last_seq"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+def node_run(row: Mapping[str, Any]) -> NodeRun:
+    """A NodeRun from a `node_runs` row."""
+    return NodeRun(
+        run_id=row["run_id"],
+        node_id=row["node_id"],
+        iteration=row["iteration"],
+        status=NodeStatus(row["status"]),
+        attempts=row["attempts"],
+        input=_json(row["input"]),
+        output=_json(row["output"]),
+        error=row["error"],
+        branch=row["branch"],
+        usage=decode_usage(row["usage"]),
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+def human_task(row: Mapping[str, Any]) -> HumanTask:
+    """A HumanTask from a `human_tasks` row."""
+    return HumanTask(
+        run_id=row["run_id"],
+        workspace_id=row["workspace_id"],
+        node_id=row["node_id"],
+        iteration=row["iteration"],
+        prompt=row["prompt"],
+        schema=_json(row["schema"]),
+        status=TaskStatus(row["status"]),
+        created_at=row["created_at"],
+        due_at=row["due_at"],
+        input=_json(row["input"]),
+        closed_at=row["closed_at"],
+    )
+
+
+class PostgresRunStore:
+    """RunStore over the `runs`, `node_runs`, `run_events` and `human_tasks` tables."""
+
+    def __init__(self, pool: asyncpg.Pool[Any], *, batches_in_flight: int = 2) -> None:
+        self._pool = pool
+        self._committer = GroupCommitter(pool, batches_in_flight=batches_in_flight)
+
+    async def create(self, run: RunRecord) -> None:
+        """Insert a new run."""
+        async with self._pool.acquire() as connection:
+            await connection.execute(
+                "INSERT INTO runs (id, workspace_id, workflow_id, version, status, inputs, last_seq, "
+                "created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)",
+                run.id,
+                run.workspace_id,
+                run.workflow_id,
+                run.version,
+                run.status.value,
+                encode_json(run.inputs),
+                run.last_seq,
+                run.created_at,
+            )
+
+    async def load(self, run_id: UUID) -> RunState | None:
+        """The run, its node runs in recording order, and its human tasks."""
+        async with self._pool.acquire() as connection:
+            row = await connection.fetchrow(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = $1", run_id)  # noqa: S608
+            if row is None:
+                return None
+            nodes = await connection.fetch(
+                f"SELECT {NODE_COLUMNS} FROM node_runs WHERE run_id = $1 ORDER BY ord",  # noqa: S608
+                run_id,
+            )
+            tasks = await connection.fetch(
+                f"SELECT {TASK_COLUMNS} FROM human_tasks WHERE run_id = $1 ORDER BY created_at",  # noqa: S608
+                run_id,
+            )
+        return RunState(
+            run=run_record(row),
+            node_runs=tuple(node_run(node) for node in nodes),
+            tasks=tuple(human_task(task) for task in tasks),
+        )
+
+    async def commit(self, transition: Transition) -> None:
+        """Make a transition durable (grouped with those of other runs)."""
+        await self._committer.commit(transition)
+
+    async def close(self) -> None:
+        """Finish pending writes."""
+        await self._committer.close()
