@@ -2,13 +2,20 @@
 
 A run waits for its transition to be durable before its next step, so many runs waiting at once
 would each pay a commit. Instead, waiting transitions are gathered and written together by a single
-statement; a few batches may be in flight at once (on separate connections) so that a batch being
-written never stalls the one being gathered.
+statement. Two batches may be in flight (on separate connections) so that Python prepares the next
+steps of some runs while PostgreSQL writes those of others.
+
+Gathering is what makes batches worth writing. After a batch, the runs it released take their next
+step within a few hundred microseconds; taking the next batch before they are back splits the runs
+into small groups that keep alternating. So the writer waits — briefly, never more than
+GATHER_SECONDS — until the runs released by the last batch are back, and, while another batch is
+still being written, until the new one is at least as large.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from typing import Any
@@ -17,16 +24,27 @@ from uuid import UUID
 import asyncpg
 
 from backend.runs.commit_sql import COMMIT_SQL, commit_parameters
-from engine.records import StaleRunError, Transition
+from engine.records import RunStatus, StaleRunError, Transition
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 512
+GATHER_SECONDS = 0.0005
+"""The longest the writer waits for a batch to fill."""
+
+Waiting = tuple[Transition, "asyncio.Future[None]"]
 
 
 def _consume(future: asyncio.Future[None]) -> None:
+    # a waiter cancelled mid-write never reads the outcome; mark it read so asyncio stays quiet
     if not future.cancelled():
         future.exception()
+
+
+def _continues(transition: Transition) -> bool:
+    """Whether the run will take another step soon after this transition."""
+    status = transition.run.status
+    return not (status.terminal or status is RunStatus.WAITING)
 
 
 class GroupCommitter:
@@ -35,9 +53,12 @@ class GroupCommitter:
     def __init__(self, pool: asyncpg.Pool[Any], *, batches_in_flight: int = 2) -> None:
         self._pool = pool
         self._slots = asyncio.Semaphore(batches_in_flight)
-        self._pending: deque[tuple[Transition, asyncio.Future[None]]] = deque()
+        self._pending: deque[Waiting] = deque()
         self._writing: set[UUID] = set()
+        self._awaited: set[UUID] = set()
+        """Runs released by the last batch that will step again but have not queued yet."""
         self._wake = asyncio.Event()
+        self._queued = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
         self._batches: set[asyncio.Task[None]] = set()
 
@@ -47,15 +68,18 @@ class GroupCommitter:
         Raises:
             StaleRunError: the run's last_seq moved on; nothing of the transition was written.
         """
+        loop = asyncio.get_running_loop()
         if self._writer is None:
-            self._writer = asyncio.get_running_loop().create_task(self._write_forever())
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        # a waiter cancelled mid-write never reads the outcome; mark it read so asyncio stays quiet
+            self._writer = loop.create_task(self._write_forever())
+        future: asyncio.Future[None] = loop.create_future()
         future.add_done_callback(_consume)
         self._pending.append((transition, future))
+        self._awaited.discard(transition.run.id)
+        self._queued.set()
         self._wake.set()
-        # the write goes on even if the waiting run is cancelled: other runs share the batch
-        await asyncio.shield(future)
+        # Each transition has its own future: a cancelled waiter cancels only that future, and the
+        # batch carrying it is still written (`_write` skips futures that are done).
+        await future
 
     async def close(self) -> None:
         """Finish the batches in flight and stop the writer."""
@@ -67,19 +91,36 @@ class GroupCommitter:
             self._writer = None
 
     async def _write_forever(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             await self._wake.wait()
             self._wake.clear()
-            while batch := self._take_batch():
+            while self._pending:
                 await self._slots.acquire()
-                task = asyncio.get_running_loop().create_task(self._write(batch))
+                await self._gather(loop.time() + GATHER_SECONDS)
+                batch = self._take_batch()
+                if not batch:  # only runs whose previous transition is still being written
+                    self._slots.release()
+                    break
+                task = loop.create_task(self._write(batch))
                 self._batches.add(task)
                 task.add_done_callback(self._batches.discard)
 
-    def _take_batch(self) -> list[tuple[Transition, asyncio.Future[None]]]:
+    async def _gather(self, deadline: float) -> None:
+        loop = asyncio.get_running_loop()
+        while self._awaited or (self._writing and len(self._pending) < len(self._writing)):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            self._queued.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._queued.wait(), remaining)
+        self._awaited.clear()
+
+    def _take_batch(self) -> list[Waiting]:
         """Up to MAX_BATCH queued transitions, at most one per run and none of a run being written."""
-        batch: list[tuple[Transition, asyncio.Future[None]]] = []
-        deferred: deque[tuple[Transition, asyncio.Future[None]]] = deque()
+        batch: list[Waiting] = []
+        deferred: deque[Waiting] = deque()
         runs: set[UUID] = set()
         while self._pending and len(batch) < MAX_BATCH:
             item = self._pending.popleft()
@@ -93,7 +134,7 @@ class GroupCommitter:
         self._writing |= runs
         return batch
 
-    async def _write(self, batch: list[tuple[Transition, asyncio.Future[None]]]) -> None:
+    async def _write(self, batch: list[Waiting]) -> None:
         try:
             async with self._pool.acquire() as connection:
                 rows = await connection.fetch(COMMIT_SQL, *commit_parameters([t for t, _ in batch]))
@@ -114,6 +155,8 @@ class GroupCommitter:
                     future.set_exception(StaleRunError(stale))
         finally:
             self._writing -= {transition.run.id for transition, _ in batch}
+            queued = {transition.run.id for transition, _ in self._pending}
+            self._awaited |= {t.run.id for t, _ in batch if _continues(t) and t.run.id not in queued}
             self._slots.release()
             if self._pending:
                 self._wake.set()

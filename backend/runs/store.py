@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -73,7 +74,27 @@ TASK_COLUMNS = ", ".join(
 
 
 def _json(raw: str | None) -> Any:
+    """A jsonb column's value as asyncpg returns it (text)."""
     return None if raw is None else msgspec.json.decode(raw)
+
+
+def _as_is(value: Any) -> Any:
+    """A value inside a JSON aggregate, decoded with the aggregate."""
+    return value
+
+
+_NODE_TIMES = ("started_at", "finished_at")
+_TASK_TIMES = ("created_at", "due_at", "closed_at")
+
+
+def _timestamps(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """A row decoded from JSON, its ids and timestamps (strings in JSON) parsed back."""
+    for key in keys:
+        if row[key] is not None:
+            row[key] = datetime.fromisoformat(row[key])
+    for key in ("run_id", "workspace_id"):
+        row[key] = UUID(row[key])
+    return row
 
 
 def run_record(row: Mapping[str, Any]) -> RunRecord:
@@ -95,16 +116,16 @@ def run_record(row: Mapping[str, Any]) -> RunRecord:
     )
 
 
-def node_run(row: Mapping[str, Any]) -> NodeRun:
-    """A NodeRun from a `node_runs` row."""
+def node_run(row: Mapping[str, Any], json: Callable[[Any], Any] = _json) -> NodeRun:
+    """A NodeRun from a `node_runs` row (`json` decodes its jsonb columns)."""
     return NodeRun(
         run_id=row["run_id"],
         node_id=row["node_id"],
         iteration=row["iteration"],
         status=NodeStatus(row["status"]),
         attempts=row["attempts"],
-        input=_json(row["input"]),
-        output=_json(row["output"]),
+        input=json(row["input"]),
+        output=json(row["output"]),
         error=row["error"],
         branch=row["branch"],
         usage=decode_usage(row["usage"]),
@@ -113,21 +134,29 @@ def node_run(row: Mapping[str, Any]) -> NodeRun:
     )
 
 
-def human_task(row: Mapping[str, Any]) -> HumanTask:
-    """A HumanTask from a `human_tasks` row."""
+def human_task(row: Mapping[str, Any], json: Callable[[Any], Any] = _json) -> HumanTask:
+    """A HumanTask from a `human_tasks` row (`json` decodes its jsonb columns)."""
     return HumanTask(
         run_id=row["run_id"],
         workspace_id=row["workspace_id"],
         node_id=row["node_id"],
         iteration=row["iteration"],
         prompt=row["prompt"],
-        schema=_json(row["schema"]),
+        schema=json(row["schema"]),
         status=TaskStatus(row["status"]),
         created_at=row["created_at"],
         due_at=row["due_at"],
-        input=_json(row["input"]),
+        input=json(row["input"]),
         closed_at=row["closed_at"],
     )
+
+
+_LOAD_SQL = f"""
+SELECT {", ".join("r." + column for column in RUN_COLUMNS.split(", "))},
+    (SELECT json_agg(n ORDER BY n.ord) FROM node_runs n WHERE n.run_id = r.id) AS nodes,
+    (SELECT json_agg(t ORDER BY t.created_at) FROM human_tasks t WHERE t.run_id = r.id) AS tasks
+FROM runs r WHERE r.id = $1
+"""  # noqa: S608 - only the constant column list is interpolated
 
 
 class PostgresRunStore:
@@ -154,23 +183,17 @@ class PostgresRunStore:
             )
 
     async def load(self, run_id: UUID) -> RunState | None:
-        """The run, its node runs in recording order, and its human tasks."""
+        """The run, its node runs in recording order, and its human tasks: one round trip."""
         async with self._pool.acquire() as connection:
-            row = await connection.fetchrow(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = $1", run_id)  # noqa: S608
-            if row is None:
-                return None
-            nodes = await connection.fetch(
-                f"SELECT {NODE_COLUMNS} FROM node_runs WHERE run_id = $1 ORDER BY ord",  # noqa: S608
-                run_id,
-            )
-            tasks = await connection.fetch(
-                f"SELECT {TASK_COLUMNS} FROM human_tasks WHERE run_id = $1 ORDER BY created_at",  # noqa: S608
-                run_id,
-            )
+            row = await connection.fetchrow(_LOAD_SQL, run_id)
+        if row is None:
+            return None
+        nodes = msgspec.json.decode(row["nodes"]) if row["nodes"] else []
+        tasks = msgspec.json.decode(row["tasks"]) if row["tasks"] else []
         return RunState(
             run=run_record(row),
-            node_runs=tuple(node_run(node) for node in nodes),
-            tasks=tuple(human_task(task) for task in tasks),
+            node_runs=tuple(node_run(_timestamps(node, _NODE_TIMES), _as_is) for node in nodes),
+            tasks=tuple(human_task(_timestamps(task, _TASK_TIMES), _as_is) for task in tasks),
         )
 
     async def commit(self, transition: Transition) -> None:

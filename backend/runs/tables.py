@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSONB, BigSerial, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, UUID, BigSerial, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.constraints import Unique
 from piccolo.table import Table
@@ -33,11 +33,14 @@ class Run(Table, tablename="runs"):
 
 
 class NodeRun(Table, tablename="node_runs"):
-    """One iteration of one node within a run: its rendered input, output, error and usage."""
+    """One iteration of one node within a run: its rendered input, output, error and usage.
 
-    id = uuid_pk()
-    workspace_id = workspace_fk(Workspace)
-    run_id = ForeignKey(references=Run, on_delete=OnDelete.cascade, null=False, index=True)
+    The primary key is (run_id, node_id, iteration); Piccolo models single-column keys only, so
+    `run_id` stands in for it here. Rows are written by the run store's raw SQL, never by Piccolo.
+    """
+
+    run_id = UUID(primary_key=True)  # rows go with their run (a trigger on runs), see m0004
+    workspace_id = UUID()  # the run's workspace
     node_id = Varchar(length=64)
     iteration = Integer(default=0)
     status = Varchar(length=16)
@@ -50,21 +53,22 @@ class NodeRun(Table, tablename="node_runs"):
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
     ord = BigSerial()
-    unique_iteration = Unique(["run_id", "node_id", "iteration"])
 
 
 class RunEvent(Table, tablename="run_events"):
-    """The ordered, gap-free log of what happened in a run; subscribers replay it."""
+    """The ordered, gap-free log of what happened in a run; subscribers replay it.
 
-    id = BigSerial(primary_key=True)
-    workspace_id = workspace_fk(Workspace)
-    run_id = ForeignKey(references=Run, on_delete=OnDelete.cascade, null=False)
+    The primary key is (run_id, seq); Piccolo models single-column keys only, so `run_id` stands in
+    for it here. Rows are written by the run store's raw SQL, never by Piccolo.
+    """
+
+    run_id = UUID(primary_key=True)  # rows go with their run (a trigger on runs), see m0004
+    workspace_id = UUID()  # the run's workspace
     seq = Integer()
     type = Varchar(length=32)
     node_id = Varchar(length=64, null=True, default=None)
     at = Timestamptz()
     data = JSONB(null=True, default=None)
-    unique_seq = Unique(["run_id", "seq"])
 
 
 class HumanTask(Table, tablename="human_tasks"):

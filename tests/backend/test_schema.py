@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from uuid import uuid4
 
 from backend.db.piccolo_app import TABLES
 from backend.gql.schema import build_schema as build_strawberry_schema
 from backend.services import Services
 from backend.settings import Settings
+from backend.workflows.records import WorkflowRecord
+from engine.records import EventType, NodeRun, NodeStatus, RunEvent, RunRecord, RunStatus, Transition
 from graphql import build_schema, concat_ast, validate
+from tests.fixtures_data import template_chain
 from tests.operations import documents
+from tests.tenants import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,3 +60,35 @@ async def test_every_piccolo_column_exists_in_the_migrated_database(services: Se
 async def test_migrating_again_applies_nothing(services: Services) -> None:
     assert await services.db.migrate() == []
     assert await services.db.pending_migrations() == []
+
+
+async def test_deleting_a_workspace_deletes_its_runs_node_runs_and_events(services: Services) -> None:
+    tenant = await new_tenant(services)
+    workflow = await services.workflows.create(tenant.principal, "doomed", template_chain(1))
+    assert isinstance(workflow, WorkflowRecord)
+    now = datetime.now(UTC)
+    run = RunRecord(uuid4(), tenant.principal.workspace_id, workflow.id, 1, RunStatus.PENDING, {}, now)
+    await services.store.create(run)
+    await services.store.commit(
+        Transition(
+            run=replace(run, status=RunStatus.RUNNING, last_seq=1),
+            expected_seq=0,
+            node_runs=(NodeRun(run.id, "t0", 0, NodeStatus.RUNNING, attempts=1),),
+            events=(RunEvent(run.id, 1, EventType.RUN_STARTED, now),),
+        )
+    )
+
+    async with services.db.pool.acquire() as connection:
+        before = await connection.fetchval(
+            "SELECT (SELECT count(*) FROM node_runs WHERE run_id = $1) + "
+            "(SELECT count(*) FROM run_events WHERE run_id = $1)",
+            run.id,
+        )
+        await connection.execute("DELETE FROM workspaces WHERE id = $1", tenant.principal.workspace_id)
+        after = await connection.fetchval(
+            "SELECT (SELECT count(*) FROM node_runs WHERE run_id = $1) + "
+            "(SELECT count(*) FROM run_events WHERE run_id = $1)",
+            run.id,
+        )
+
+    assert (before, after) == (2, 0)
