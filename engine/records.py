@@ -197,6 +197,14 @@ class RunState:
     """Every node run, in the order they were first recorded."""
     tasks: tuple[HumanTask, ...] = field(default=())
 
+    def after(self, transition: Transition) -> RunState:
+        """The state once `transition` is committed (rows keep the order they were first recorded in)."""
+        node_runs = {(row.node_id, row.iteration): row for row in self.node_runs}
+        node_runs.update(((row.node_id, row.iteration), row) for row in transition.node_runs)
+        tasks = {(task.node_id, task.iteration): task for task in self.tasks}
+        tasks.update(((task.node_id, task.iteration), task) for task in transition.tasks)
+        return RunState(transition.run, tuple(node_runs.values()), tuple(tasks.values()))
+
 
 class StaleRunError(Exception):
     """A transition was based on an outdated `last_seq`: someone else advanced the run."""

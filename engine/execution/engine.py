@@ -21,6 +21,9 @@ from engine.nodes.registry import EXECUTORS
 from engine.ports import EventSink, RunStore
 from engine.records import RunState, RunStatus, StaleRunError, Transition
 
+_REMEMBERED = 1024
+"""Committed states kept for the execute() that follows a submit or retry (oldest dropped first)."""
+
 _STALE_RETRIES = 5
 """How often a change made outside an execution is retried when the run moved on meanwhile."""
 
@@ -92,6 +95,7 @@ class Engine:
         self._clock = clock
         self._live: dict[UUID, _Live] = {}
         self._busy: dict[UUID, anyio.Event] = {}
+        self._committed: dict[UUID, RunState] = {}
 
     async def execute(self, run_id: UUID, graph: CompiledGraph) -> RunStatus:
         """Run or continue a run until it is terminal or waiting for human input.
@@ -131,7 +135,7 @@ class Engine:
             live.finish()
 
     async def _execute(self, run_id: UUID, graph: CompiledGraph, live: _Live) -> RunStatus:
-        state = await self._load(run_id)
+        state = self._committed.pop(run_id, None) or await self._load(run_id)
         if state.run.status.terminal:
             return state.run.status
         execution = Execution(
@@ -265,6 +269,15 @@ class Engine:
     def _release(self, run_id: UUID) -> None:
         self._busy.pop(run_id).set()
 
+    def _remember(self, state: RunState) -> None:
+        # The state a change outside an execution just committed: the execute() that usually
+        # follows (after submit or retry) starts from it instead of reading it back. If the run
+        # moves on meanwhile, that execution's first commit is refused as stale, as for any reader.
+        self._committed.pop(state.run.id, None)
+        self._committed[state.run.id] = state
+        if len(self._committed) > _REMEMBERED:
+            del self._committed[next(iter(self._committed))]
+
     async def _load(self, run_id: UUID) -> RunState:
         state = await self._store.load(run_id)
         if state is None:
@@ -279,13 +292,15 @@ class Engine:
     ) -> Transition | None:
         # Commit the transition `decide` makes of the recorded run, reloading if the run moved on.
         for _ in range(_STALE_RETRIES):
-            transition = decide(await self._load(run_id))
+            state = await self._load(run_id)
+            transition = decide(state)
             if transition is None:
                 return None
             try:
                 await self._store.commit(transition)
             except StaleRunError:
                 continue
+            self._remember(state.after(transition))
             await self._events.publish(transition.events)
             return transition
         raise StaleRunError(f"run {run_id} kept changing while it was being changed")
