@@ -23,7 +23,7 @@ import itertools
 import json
 import statistics
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +39,8 @@ from engine.graph import CompiledGraph, validate_definition
 from engine.nodes.base import NodeContext, NodeResult
 from engine.nodes.registry import EXECUTORS
 from engine.ports import RunStore
-from engine.records import RunEvent, RunRecord, RunStatus
-from engine.testing import InMemoryRunStore, memory_services, pending_run
+from engine.records import RunRecord, RunStatus
+from engine.testing import DiscardingEventSink, InMemoryRunStore, memory_services, pending_run
 
 PAD = 16
 R = TypeVar("R")
@@ -91,13 +91,6 @@ def hitl() -> CompiledGraph:
     )
 
 
-class DiscardingSink:
-    """An event sink that drops events: publishing costs what the engine makes it cost."""
-
-    async def publish(self, events: Sequence[RunEvent]) -> None:
-        """Drop the events."""
-
-
 @dataclass
 class Harness:
     """An engine on one kind of store, and how to make runs it can execute."""
@@ -112,7 +105,7 @@ async def memory_harness() -> AsyncIterator[Harness]:
     """The engine on the in-memory ports."""
     store = InMemoryRunStore()
     engine = Engine(
-        store=store, events=DiscardingSink(), services=memory_services(), executors=BENCH_EXECUTORS
+        store=store, events=DiscardingEventSink(), services=memory_services(), executors=BENCH_EXECUTORS
     )
     yield Harness(engine, store)
 

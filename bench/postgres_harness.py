@@ -7,7 +7,7 @@ fresh store (and so a fresh group committer) on the shared pool.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,15 +24,10 @@ from backend.runs.store import PostgresRunStore
 from backend.workflows.repository import WorkflowRepository
 from engine.execution import Engine
 from engine.nodes.base import ExecutorFunction
-from engine.records import RunEvent, RunRecord, RunStatus
-from engine.testing import memory_services
+from engine.records import RunRecord, RunStatus
+from engine.testing import DiscardingEventSink, memory_services
 
 _shared: tuple[Database, UUID, UUID] | None = None
-
-
-class _DiscardingSink:
-    async def publish(self, events: Sequence[RunEvent]) -> None:
-        """Drop the events (live delivery is measured by bench/events.py)."""
 
 
 async def _database() -> tuple[Database, UUID, UUID]:
@@ -57,7 +52,9 @@ async def postgres_harness(
     """An engine on a fresh PostgresRunStore over the shared database."""
     db, workspace_id, workflow_id = await _database()
     store = PostgresRunStore(db.pool)
-    engine = Engine(store=store, events=_DiscardingSink(), services=memory_services(), executors=executors)
+    engine = Engine(
+        store=store, events=DiscardingEventSink(), services=memory_services(), executors=executors
+    )
 
     def new_run(inputs: JsonValue) -> RunRecord:
         return RunRecord(

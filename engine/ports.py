@@ -14,7 +14,7 @@ from uuid import UUID
 from pydantic import JsonValue
 from pydantic_ai.models import Model
 
-from engine.records import RunEvent, RunRecord, RunState, Transition, Usage
+from engine.records import HumanTask, RunEvent, RunRecord, RunState, Transition, Usage
 
 
 class RunStore(Protocol):
@@ -40,8 +40,14 @@ class RunStore(Protocol):
 class EventSink(Protocol):
     """Live delivery of run events to subscribers, after the events are durable."""
 
-    async def publish(self, events: Sequence[RunEvent]) -> None:
-        """Fan committed (and ephemeral) events out; never raises for delivery problems."""
+    async def publish(
+        self, events: Sequence[RunEvent], *, run: RunRecord | None = None, tasks: Sequence[HumanTask] = ()
+    ) -> None:
+        """Fan committed (and ephemeral) events out; never raises for delivery problems.
+
+        With a committed transition come the run as it now is (`run`, for listings of runs) and the
+        human tasks the transition opened or closed (`tasks`, for approval inboxes).
+        """
         ...
 
 

@@ -108,16 +108,34 @@ class InMemoryRunStore:
         return list(self._runs[run_id].events)
 
 
+class DiscardingEventSink:
+    """An `EventSink` that drops everything (benchmarks of what the engine itself costs)."""
+
+    async def publish(
+        self, events: Sequence[RunEvent], *, run: RunRecord | None = None, tasks: Sequence[HumanTask] = ()
+    ) -> None:
+        """Drop the events."""
+
+
 class RecordingEventSink:
     """An `EventSink` that keeps every published event, and lets a test wait for one."""
 
     def __init__(self) -> None:
         """No events yet."""
         self.events: list[RunEvent] = []
+        self.runs: list[RunRecord] = []
+        """The run as each published transition left it."""
+        self.tasks: list[HumanTask] = []
+        """Human tasks opened or closed by published transitions."""
         self._waiters: list[tuple[Callable[[RunEvent], bool], anyio.Event]] = []
 
-    async def publish(self, events: Sequence[RunEvent]) -> None:
-        """Keep the events and wake the tests waiting for one of them."""
+    async def publish(
+        self, events: Sequence[RunEvent], *, run: RunRecord | None = None, tasks: Sequence[HumanTask] = ()
+    ) -> None:
+        """Keep the events (and the run states and tasks that came with them); wake waiting tests."""
+        if run is not None:
+            self.runs.append(run)
+        self.tasks.extend(tasks)
         self.events.extend(events)
         if self._waiters:
             for predicate, woken in self._waiters:

@@ -301,7 +301,7 @@ class Engine:
             except StaleRunError:
                 continue
             self._remember(state.after(transition))
-            await self._events.publish(transition.events)
+            await self._events.publish(transition.events, run=transition.run, tasks=transition.tasks)
             return transition
         raise StaleRunError(f"run {run_id} kept changing while it was being changed")
 

@@ -142,7 +142,7 @@ class Execution:
                 await self._store.commit(transition)
                 journal.committed_as(transition)
                 if transition.events:
-                    await self._sink.publish(transition.events)
+                    await self._sink.publish(transition.events, run=transition.run, tasks=transition.tasks)
             except StaleRunError:
                 self.superseded = True
                 ok = False
