@@ -19,7 +19,7 @@ def healthz() -> dict[str, str]:
 
 @get("/readyz")
 async def readyz(state: State) -> Response[dict[str, Any]]:
-    """The process can do its work: the database answers (and Redis, once it is used)."""
+    """The process can do its work: the database answers, and Redis when it is configured."""
     services: Services = state.services
     checks: dict[str, str] = {}
     try:
@@ -28,6 +28,8 @@ async def readyz(state: State) -> Response[dict[str, Any]]:
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"down: {type(exc).__name__}"
+    if services.broker.distributed:
+        checks["redis"] = "ok" if await services.broker.ping() else "down"
     ready = all(value == "ok" for value in checks.values())
     return Response(
         {"status": "ok" if ready else "unavailable", "checks": checks},

@@ -16,7 +16,10 @@ from backend.credentials.service import CredentialService
 from backend.db.database import Database, DatabaseSetupError
 from backend.db.embedded import start_embedded
 from backend.knowledge.vectors import PostgresVectorStore
-from backend.runs.events import LocalEventBus
+from backend.live.broker import Broker
+from backend.live.control import RunControl
+from backend.live.service import LiveService
+from backend.live.sink import BrokerEventSink
 from backend.runs.graphs import GraphCache
 from backend.runs.host import RunHost
 from backend.runs.repository import RunRepository
@@ -60,9 +63,11 @@ class Services:
     workflows: WorkflowService
     credentials: CredentialService
     runs: RunService
-    events: LocalEventBus
+    live: LiveService
+    broker: Broker
     host: RunHost
     store: PostgresRunStore
+    control: RunControl
 
     @classmethod
     async def open(
@@ -81,10 +86,11 @@ class Services:
         credentials = CredentialService(CredentialRepository(), box)
         workflow_repository = WorkflowRepository()
         store = PostgresRunStore(db.pool)
-        events = LocalEventBus()
+        broker = Broker(settings.redis_url)
+        await broker.start()
         engine = Engine(
             store=store,
-            events=events,
+            events=BrokerEventSink(broker),
             services=NodeServices(
                 models=WorkspaceModels(credentials),
                 embedder=WorkspaceEmbedder(credentials),
@@ -95,6 +101,7 @@ class Services:
         graphs = GraphCache(workflow_repository)
         run_repository = RunRepository(db.pool)
         host = RunHost(engine, graphs, run_repository)
+        control = RunControl(broker)
         services = cls(
             settings=settings,
             db=db,
@@ -109,18 +116,24 @@ class Services:
                 engine=engine,
                 host=host,
                 credentials=credentials,
+                control=control,
             ),
-            events=events,
+            live=LiveService(broker, run_repository),
+            broker=broker,
             host=host,
             store=store,
+            control=control,
         )
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
         if execute_runs:
             await host.start(resume=settings.embedded)
+            await control.serve(services.runs.handle_command)
         return services
 
     async def close(self) -> None:
-        """Stop executing runs (they stay resumable), finish pending writes, release the pool."""
+        """Stop executing runs (they stay resumable), finish pending writes, close the broker and pool."""
+        await self.control.stop()
         await self.host.stop()
         await self.store.close()
+        await self.broker.stop()
         await self.db.close()

@@ -44,6 +44,12 @@ class Settings:
     """Most aliases a GraphQL operation may use."""
     max_tokens: int = 5000
     """Most lexical tokens a GraphQL document may have."""
+    max_subscriptions: int = 50
+    """Most operations one websocket connection may run at once."""
+    ws_init_timeout: float = 5.0
+    """Seconds a websocket may stay open without sending connection_init (then closed 4408)."""
+    ws_keepalive: float = 15.0
+    """Seconds between the server's keep-alive pings on idle-looking websockets."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
 
@@ -65,4 +71,6 @@ class Settings:
             http_allowlist=_split(env.get("FLOWLOOM_HTTP_ALLOWLIST")),
             allowed_origins=_split(env.get("FLOWLOOM_ALLOWED_ORIGINS")),
             graphiql=env.get("FLOWLOOM_GRAPHIQL", "1") not in {"0", "false", "no"},
+            max_subscriptions=int(env.get("FLOWLOOM_MAX_SUBSCRIPTIONS", "50")),
+            ws_keepalive=float(env.get("FLOWLOOM_WS_KEEPALIVE_SECONDS", "15")),
         )

@@ -11,10 +11,11 @@ import pytest
 from backend.db.embedded import get_server  # imported there with its import-time warning silenced
 from backend.services import Services
 from backend.settings import Settings
+from tests.redis_server import redis_server
 from tests.servers.fixtures import _counting_session, _openai_session, counting, openai_api
 from tests.tenants import Tenant, new_tenant
 
-__all__ = ["_counting_session", "_openai_session", "counting", "openai_api"]
+__all__ = ["_counting_session", "_openai_session", "counting", "openai_api", "redis_server"]
 
 # No test may reach a real model provider.
 pydantic_ai.models.ALLOW_MODEL_REQUESTS = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -15,6 +16,7 @@ from strawberry.litestar.controller import GraphQLController
 from strawberry.schema import BaseSchema
 
 from backend.gql.context import Context, context_getter
+from backend.gql.websocket import KeepAliveTransportWSHandler
 from backend.settings import Settings
 
 GRAPHQL_PATH = "/graphql"
@@ -37,10 +39,19 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
         graphql_ide="graphiql" if settings.graphiql else None,
         context_getter=context_getter,
         allowed_origins=list(settings.allowed_origins),
+        keep_alive=True,  # the legacy graphql-ws protocol's "ka" messages
+        keep_alive_interval=settings.ws_keepalive,
+        connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout),
+        max_subscriptions_per_connection=settings.max_subscriptions,
     )
+
+    class TransportHandler(KeepAliveTransportWSHandler):
+        interval = settings.ws_keepalive
 
     class FlowloomGraphQLController(base):  # type: ignore[valid-type,misc]
         """Every operation needs a token; only GraphiQL's page is public."""
+
+        graphql_transport_ws_handler_class = TransportHandler
 
         def encode_json(self, data: object) -> bytes:
             # msgspec encodes a 50-workflow page several times faster than the stdlib json Strawberry uses

@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from backend.accounts.resolvers import AccountsQuery
 from backend.credentials.resolvers import CredentialMutation, CredentialQuery
 from backend.runs.resolvers import RunMutation, RunQuery
+from backend.runs.subscriptions import RunSubscription
 from backend.settings import Settings
 from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
 from graphql import GraphQLError
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 Query = merge_types("Query", (AccountsQuery, WorkflowQuery, RunQuery, CredentialQuery))
 Mutation = merge_types("Mutation", (WorkflowMutation, RunMutation, CredentialMutation))
+Subscription = merge_types("Subscription", (RunSubscription,))
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
@@ -49,6 +51,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),

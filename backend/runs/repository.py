@@ -107,6 +107,19 @@ class RunRepository:
             )
         return [human_task(row) for row in rows]
 
+    async def task(self, workspace_id: UUID, run_id: UUID, node_id: str, iteration: int) -> HumanTask | None:
+        """One human task of the workspace."""
+        async with self._pool.acquire() as connection:
+            row = await connection.fetchrow(
+                f"SELECT {TASK_COLUMNS} FROM human_tasks WHERE workspace_id = $1 AND run_id = $2 "  # noqa: S608
+                "AND node_id = $3 AND iteration = $4",
+                workspace_id,
+                run_id,
+                node_id,
+                iteration,
+            )
+        return None if row is None else human_task(row)
+
     async def unfinished(self) -> list[tuple[UUID, UUID, int]]:
         """(run, workflow, version) of every PENDING or RUNNING run: what a restart must resume."""
         async with self._pool.acquire() as connection:

@@ -12,6 +12,7 @@ from pydantic import JsonValue
 
 from backend.accounts.records import Principal
 from backend.credentials.service import CredentialService, credential_provider
+from backend.live.control import Answer, Command, RunControl
 from backend.pagination import Page, PageRequest
 from backend.problems import NotFound
 from backend.runs.graphs import GraphCache, PinnedWorkflow
@@ -82,6 +83,7 @@ class RunService:
         engine: Engine,
         host: RunHost,
         credentials: CredentialService,
+        control: RunControl,
     ) -> None:
         self._runs = runs
         self._store = store
@@ -90,6 +92,7 @@ class RunService:
         self._engine = engine
         self._host = host
         self._credentials = credentials
+        self._control = control
 
     async def get(self, principal: Principal, run_id: str) -> RunRecord | None:
         """A run of the workspace, or None."""
@@ -156,6 +159,11 @@ class RunService:
         run = await self.get(principal, run_id)
         if run is None:
             return NotFound(id=run_id, message=f"no run {run_id}")
+        if not run.status.terminal and not self._host.executing(run.id):
+            # its executor may be another process: it stops in-flight nodes and records the cancel
+            answer = await self._control.ask(Command("cancel", run.id, RunControl.reply_channel()))
+            if answer is not None:
+                return await self._reload(run)
         if run.status.terminal or not await self._engine.cancel(run.id):
             current = await self._reload(run)
             return RunNotCancellable(
@@ -170,6 +178,12 @@ class RunService:
         run = await self.get(principal, run_id)
         if run is None:
             return NotFound(id=run_id, message=f"no run {run_id}")
+        if run.status is RunStatus.RUNNING and not self._host.executing(run.id):
+            # other branches still run, in another process: only that execution can take the input
+            command = Command("submit", run.id, RunControl.reply_channel(), node_id, value)
+            answer = await self._control.ask(command)
+            if answer is not None:
+                return await self._answered(run, answer)
         pinned = await self._graphs.get(run.workflow_id, run.version)
         outcome = await self._engine.submit(run.id, node_id, value, pinned.graph)
         if isinstance(outcome, InvalidInput):
@@ -227,6 +241,31 @@ class RunService:
         await self._store.commit(Transition(run=run, expected_seq=0, node_runs=(*reused, start_here)))
         self._host.schedule(run.id, run.workflow_id, run.version)
         return run
+
+    async def _answered(self, run: RunRecord, answer: Answer) -> RunRecord | NoOpenTask | InvalidHumanInput:
+        if answer.outcome == "invalid":
+            return InvalidHumanInput(message=answer.message, errors=tuple(answer.errors))
+        if answer.outcome != "accepted":
+            return NoOpenTask(message=answer.message)
+        return await self._reload(run)
+
+    async def handle_command(self, command: Command) -> Answer | None:
+        """Serve another process's command about a run this process executes (None: not ours)."""
+        if not self._host.executing(command.run_id):
+            return None
+        if command.op == "cancel":
+            await self._engine.cancel(command.run_id)
+            return Answer("cancelled")
+        state = await self._store.load(command.run_id)
+        if state is None or command.node_id is None:
+            return None
+        pinned = await self._graphs.get(state.run.workflow_id, state.run.version)
+        outcome = await self._engine.submit(command.run_id, command.node_id, command.value, pinned.graph)
+        if isinstance(outcome, InvalidInput):
+            return Answer("invalid", outcome.message, list(outcome.errors))
+        if isinstance(outcome, Accepted):
+            return Answer("accepted")
+        return Answer("no_open_task", outcome.message)
 
     async def _reload(self, run: RunRecord) -> RunRecord:
         return await self._runs.get(run.workspace_id, run.id) or run

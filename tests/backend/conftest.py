@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from litestar import Litestar
 
 from backend.app import create_app
 from backend.services import Services
@@ -41,9 +42,15 @@ class GraphQLClient:
 
 
 @pytest.fixture(scope="session")
-async def http(services: Services) -> AsyncIterator[httpx.AsyncClient]:
+def app(services: Services) -> Litestar:
+    """The app over the session's services."""
+    return create_app(services.settings, services)
+
+
+@pytest.fixture(scope="session")
+async def http(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client calling the app in this event loop (the session's pool lives here)."""
-    transport = httpx.ASGITransport(app=create_app(services.settings, services))
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
 

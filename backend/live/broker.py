@@ -1,0 +1,107 @@
+"""The live broker: litestar.channels over Redis pub/sub (several processes) or in memory (one)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.channels.subscriber import Subscriber
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from backend.live.redis_backend import ResilientRedisPubSubBackend
+
+log = logging.getLogger(__name__)
+
+MAX_BACKLOG = 1000
+"""Messages a subscription may hold unread; beyond it, it is marked overflowed (and resynchronised)."""
+
+
+class BoundedSubscriber(Subscriber):
+    """A channels subscriber with a bounded buffer that says when it had to refuse a message."""
+
+    overflowed = False
+    """Set when a message was refused because the buffer was full; the reader resets it."""
+
+    def put_nowait(self, item: bytes | None) -> bool:
+        """Buffer a message; a full buffer refuses it and marks the overflow instead of blocking."""
+        accepted = super().put_nowait(item)
+        if not accepted:
+            self.overflowed = True
+        return accepted
+
+    async def next(self, within: float) -> bytes | None:
+        """The next message, or None when none arrives within `within` seconds."""
+        try:
+            # the parent keeps its buffer private; this class owns how it is read
+            item: bytes | None = await asyncio.wait_for(self._queue.get(), within)
+        except TimeoutError:
+            return None
+        self._queue.task_done()
+        return item
+
+
+class Broker:
+    """Publishes and subscribes; publishing never raises (subscribers repair gaps from PostgreSQL)."""
+
+    def __init__(self, redis_url: str | None, *, max_backlog: int = MAX_BACKLOG) -> None:
+        self._redis = None if redis_url is None else Redis.from_url(redis_url)
+        backend: Any = (
+            MemoryChannelsBackend() if self._redis is None else ResilientRedisPubSubBackend(redis=self._redis)
+        )
+        self._backend = backend
+        self._plugin = ChannelsPlugin(
+            backend=backend,
+            arbitrary_channels_allowed=True,
+            subscriber_max_backlog=max_backlog,
+            subscriber_backlog_strategy="backoff",
+            subscriber_class=BoundedSubscriber,
+        )
+
+    @property
+    def distributed(self) -> bool:
+        """Whether messages cross processes (Redis) rather than staying in this one."""
+        return self._redis is not None
+
+    async def start(self) -> None:
+        """Start the channels plugin's publisher and subscriber workers."""
+        await self._plugin.__aenter__()
+
+    async def stop(self) -> None:
+        """Stop them and close the Redis connections."""
+        await self._plugin.__aexit__(None, None, None)
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    async def publish(self, data: bytes, channels: Iterable[str]) -> bool:
+        """Publish to every channel; False (logged) when the broker is unreachable."""
+        try:
+            await self._plugin.wait_published(data, list(channels))
+        except (RedisError, OSError) as exc:
+            log.warning("could not publish to %s: %s", channels, exc)
+            return False
+        return True
+
+    @asynccontextmanager
+    async def subscribe(self, channels: Iterable[str]) -> AsyncIterator[BoundedSubscriber]:
+        """A subscription to `channels` for the duration of the block."""
+        subscriber = await self._plugin.subscribe(list(channels))
+        assert isinstance(subscriber, BoundedSubscriber)  # the plugin is built with that class
+        try:
+            yield subscriber
+        finally:
+            await self._plugin.unsubscribe(subscriber)
+
+    async def ping(self) -> bool:
+        """Whether the broker is reachable (always, in memory)."""
+        if self._redis is None:
+            return True
+        try:
+            return bool(await self._redis.ping())
+        except (RedisError, OSError):
+            return False

@@ -1,0 +1,33 @@
+"""Channel names and message encodings of the live broker."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+
+def run_channel(run_id: UUID) -> str:
+    """Every event of one run, in seq order (token deltas included)."""
+    return f"run:{run_id}"
+
+
+def workspace_channel(workspace_id: UUID) -> str:
+    """Run status changes and human tasks opening and closing, for one workspace."""
+    return f"workspace:{workspace_id}"
+
+
+CONTROL_CHANNEL = "control"
+"""Commands for whichever process executes a run (cancel, human input)."""
+
+
+class WireEvent(msgspec.Struct, frozen=True):
+    """A run event as it travels through the broker."""
+
+    run_id: UUID
+    seq: int
+    type: str
+    at: str
+    node_id: str | None = None
+    data: Any = None

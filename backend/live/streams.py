@@ -1,0 +1,101 @@
+"""Live streams of run events: replayed from PostgreSQL, then followed on the broker, gap-free.
+
+The broker may lose messages (a slow subscriber's buffer overflows, Redis goes away); PostgreSQL
+has every persisted event. So a stream subscribes first, replays what is stored after the last
+seq it delivered, then follows live messages, deduplicating by seq. A missing seq, an overflow,
+or a silence sends it back to PostgreSQL: nothing is skipped, nothing delivered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+from redis.exceptions import RedisError
+
+from backend.live.broker import BoundedSubscriber, Broker
+from backend.live.channels import WireEvent, run_channel
+from engine.records import EventType, RunEvent
+
+FIRST_POLL_SECONDS = 1.0
+LAST_POLL_SECONDS = 10.0
+"""A silent stream checks PostgreSQL after 1 s, then less and less often, up to every 10 s."""
+
+TERMINAL = frozenset({EventType.RUN_SUCCEEDED, EventType.RUN_FAILED, EventType.RUN_CANCELLED})
+
+StoredEvents = Callable[[int], Awaitable[list[RunEvent]]]
+"""The run's persisted events with seq greater than the argument, in order."""
+
+_decode_wire = msgspec.json.Decoder(list[WireEvent]).decode
+
+
+def _event(wire: WireEvent) -> RunEvent:
+    return RunEvent(
+        wire.run_id, wire.seq, EventType(wire.type), datetime.fromisoformat(wire.at), wire.node_id, wire.data
+    )
+
+
+class _Cursor:
+    """What a stream has delivered: the last persisted seq, and whether the run ended."""
+
+    def __init__(self, after_seq: int) -> None:
+        self.last = after_seq
+        self.finished = False
+
+    def accept(self, event: RunEvent) -> bool:
+        """Whether to deliver `event` now; persisted events advance the cursor."""
+        if event.ephemeral:
+            return event.seq >= self.last
+        if event.seq != self.last + 1:
+            return False
+        self.last = event.seq
+        self.finished = event.type in TERMINAL
+        return True
+
+
+async def run_events(
+    broker: Broker, run_id: UUID, after_seq: int, stored: StoredEvents
+) -> AsyncIterator[RunEvent]:
+    """Every event of the run after `after_seq`, live, until the run's terminal event."""
+    cursor = _Cursor(after_seq)
+    async with AsyncExitStack() as stack:
+        live = await _subscribe(stack, broker, run_id)
+        poll = FIRST_POLL_SECONDS
+        while True:
+            for event in await stored(cursor.last):
+                if cursor.accept(event):
+                    yield event
+                    if cursor.finished:
+                        return
+            # follow the broker until it has let something slip (or says nothing for a while)
+            while True:
+                message = None if live is None else await live.next(poll)
+                if live is None or message is None or live.overflowed:
+                    if live is not None:
+                        live.overflowed = False
+                    poll = min(poll * 2, LAST_POLL_SECONDS)
+                    break
+                poll = FIRST_POLL_SECONDS
+                wires = _decode_wire(message)
+                if any(wire.type != EventType.NODE_DELTA and wire.seq > cursor.last + 1 for wire in wires):
+                    break  # a gap: what is missing is in PostgreSQL
+                for wire in wires:
+                    event = _event(wire)
+                    if cursor.accept(event):
+                        yield event
+                        if cursor.finished:
+                            return
+            if live is None:
+                await asyncio.sleep(poll)
+
+
+async def _subscribe(stack: AsyncExitStack, broker: Broker, run_id: UUID) -> BoundedSubscriber | None:
+    """A live subscription, or None when the broker is unreachable (then the stream polls)."""
+    try:
+        return await stack.enter_async_context(broker.subscribe([run_channel(run_id)]))
+    except (RedisError, OSError):
+        return None
