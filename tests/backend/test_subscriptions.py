@@ -18,6 +18,7 @@ from tests.backend.runs_support import create_workflow, start_run, wait_for
 from tests.backend.ws_client import LEGACY_WS, Socket, websocket
 from tests.fixtures_data import template_chain
 from tests.operations import operation
+from tests.servers.openai_fake import FakeOpenAI
 from tests.tenants import Tenant, new_tenant
 
 RUN_EVENTS = """
@@ -262,3 +263,41 @@ async def test_the_run_query_events_match_what_a_subscriber_received(
         {key: event[key] for key in ("runId", "seq", "type", "nodeId", "data")} for event in stored
     ]
     assert operation("Run")  # the documents the front end uses carry the same fields
+
+
+async def test_llm_token_deltas_stream_live_to_a_subscriber(
+    app: Litestar, gql: GraphQLClient, tenant: Tenant, openai_api: FakeOpenAI
+) -> None:
+    await gql.run(
+        "SetCredential",
+        input={"provider": "openai", "apiKey": openai_api.api_key, "baseUrl": openai_api.base_url},
+    )
+    definition = {
+        "nodes": [
+            {"id": "go", "type": "human", "params": {"prompt": "Start?"}},
+            {
+                "id": "ask",
+                "type": "llm",
+                "params": {"model": "openai-chat:m", "prompt": "say one two three four"},
+            },
+        ],
+        "edges": [{"from": "go", "to": "ask"}],
+    }
+    started = await start_run(gql, await create_workflow(gql, definition))
+    await wait_for(gql, started["id"], {"WAITING"})
+
+    async with websocket(app) as socket:
+        await connected(socket, tenant)
+        await socket.subscribe("1", RUN_EVENTS, {"runId": started["id"]})
+        while (await socket.receive())["payload"]["data"]["runEvents"]["type"] != "RUN_WAITING":
+            pass  # replayed up to the pause: from here on, everything is live
+        await gql.run("SubmitHumanInput", runId=started["id"], nodeId="go", input={})
+        payloads, final = await socket.collect("1")
+
+    events = [payload["data"]["runEvents"] for payload in payloads]
+    deltas = [event["data"]["text"] for event in events if event["type"] == "NODE_DELTA"]
+    succeeded = next(e for e in events if e["type"] == "NODE_SUCCEEDED" and e["nodeId"] == "ask")
+    assert final["type"] == "complete"
+    assert len(deltas) > 1
+    assert "".join(deltas) == succeeded["data"]["output"] == "echo: say one two three four"
+    assert events.index(succeeded) > max(i for i, e in enumerate(events) if e["type"] == "NODE_DELTA")
