@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -230,7 +229,7 @@ class RunService:
         )
         upstream = pinned.graph.ancestors(node_id) - {node_id}
         reused = tuple(
-            replace(node, run_id=run.id)
+            node._replace(run_id=run.id)
             for node in state.node_runs
             if node.node_id in upstream and node.status in {NodeStatus.SUCCEEDED, NodeStatus.SKIPPED}
         )

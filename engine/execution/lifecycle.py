@@ -6,7 +6,6 @@ execution: based on the recorded `last_seq`, refused by the store if the run mov
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
 from pydantic import JsonValue
@@ -32,7 +31,7 @@ _UNFINISHED = frozenset({NodeStatus.RUNNING, NodeStatus.WAITING})
 
 def _transition(
     run: RunRecord,
-    changes: dict[str, object],
+    changed: RunRecord,
     events: list[tuple[EventType, str | None, JsonValue]],
     now: datetime,
     *,
@@ -44,7 +43,7 @@ def _transition(
         RunEvent(run.id, seq + offset, kind, now, node_id, data)
         for offset, (kind, node_id, data) in enumerate(events, 1)
     )
-    after = dataclasses.replace(run, last_seq=seq + len(recorded), **changes)  # type: ignore[arg-type]
+    after = changed._replace(last_seq=seq + len(recorded))
     return Transition(after, seq, node_runs, recorded, tasks)
 
 
@@ -65,16 +64,14 @@ def cancel_transition(state: RunState, now: datetime) -> Transition | None:
     rows = []
     for row in state.node_runs:
         if row.status in _UNFINISHED:
-            rows.append(
-                dataclasses.replace(row, status=NodeStatus.FAILED, error="cancelled", finished_at=now)
-            )
+            rows.append(row._replace(status=NodeStatus.FAILED, error="cancelled", finished_at=now))
             data: dict[str, JsonValue] = {"iteration": row.iteration, "attempt": row.attempts}
             data["error"] = "cancelled"
             events.append((EventType.NODE_FAILED, row.node_id, data))
     tasks = tuple(closed_task(task, None, now) for task in state.tasks if task.status is TaskStatus.OPEN)
     events.append((EventType.RUN_CANCELLED, None, {}))
-    changes: dict[str, object] = {"status": RunStatus.CANCELLED, "finished_at": now}
-    return _transition(run, changes, events, now, node_runs=tuple(rows), tasks=tasks)
+    changed = run._replace(status=RunStatus.CANCELLED, finished_at=now)
+    return _transition(run, changed, events, now, node_runs=tuple(rows), tasks=tasks)
 
 
 def retry_transition(state: RunState, now: datetime) -> Transition | None:
@@ -90,8 +87,8 @@ def retry_transition(state: RunState, now: datetime) -> Transition | None:
     run = state.run
     if run.status is not RunStatus.FAILED:
         return None
-    changes: dict[str, object] = {"status": RunStatus.RUNNING, "error": None, "finished_at": None}
-    return _transition(run, changes, [(EventType.RUN_RESUMED, None, {})], now)
+    changed = run._replace(status=RunStatus.RUNNING, error=None, finished_at=None)
+    return _transition(run, changed, [(EventType.RUN_RESUMED, None, {})], now)
 
 
 def submit_transition(
@@ -118,13 +115,11 @@ def submit_transition(
     if errors:
         return invalid_input(errors)
     row = next(row for row in state.node_runs if row.node_id == node_id and row.iteration == task.iteration)
-    done = dataclasses.replace(
-        row, status=NodeStatus.SUCCEEDED, output=value, branch=SUBMITTED_BRANCH, finished_at=now
-    )
+    done = row._replace(status=NodeStatus.SUCCEEDED, output=value, branch=SUBMITTED_BRANCH, finished_at=now)
     data: dict[str, JsonValue] = {"iteration": row.iteration, "output": value, "branch": SUBMITTED_BRANCH}
     events: list[tuple[EventType, str | None, JsonValue]] = [
         (EventType.RUN_RESUMED, None, {}),
         (EventType.NODE_SUCCEEDED, node_id, data),
     ]
-    changes: dict[str, object] = {"status": RunStatus.RUNNING}
-    return _transition(run, changes, events, now, node_runs=(done,), tasks=(closed_task(task, value, now),))
+    changed = run._replace(status=RunStatus.RUNNING)
+    return _transition(run, changed, events, now, node_runs=(done,), tasks=(closed_task(task, value, now),))

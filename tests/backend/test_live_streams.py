@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -42,7 +41,7 @@ async def advance(services: Services, sink: BrokerEventSink, run: RunRecord, kin
     """Commit one event to the run, then publish it (as the engine does)."""
     event = RunEvent(run.id, run.last_seq + 1, kind, datetime.now(UTC), data={"n": run.last_seq + 1})
     status = RunStatus.SUCCEEDED if kind is EventType.RUN_SUCCEEDED else RunStatus.RUNNING
-    moved = replace(run, status=status, last_seq=event.seq)
+    moved = run._replace(status=status, last_seq=event.seq)
     await services.store.commit(Transition(run=moved, expected_seq=run.last_seq, events=(event,)))
     await sink.publish([event], run=moved)
     return moved

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -71,7 +70,7 @@ async def test_deleting_a_workspace_deletes_its_runs_node_runs_and_events(servic
     await services.store.create(run)
     await services.store.commit(
         Transition(
-            run=replace(run, status=RunStatus.RUNNING, last_seq=1),
+            run=run._replace(status=RunStatus.RUNNING, last_seq=1),
             expected_seq=0,
             node_runs=(NodeRun(run.id, "t0", 0, NodeStatus.RUNNING, attempts=1),),
             events=(RunEvent(run.id, 1, EventType.RUN_STARTED, now),),

@@ -32,7 +32,7 @@ def _events(run: RunRecord, *types: EventType, node_id: str | None = None) -> tu
 
 
 def _after(run: RunRecord, events: tuple[RunEvent, ...], **changes: object) -> RunRecord:
-    return dataclasses.replace(run, last_seq=run.last_seq + len(events), **changes)  # type: ignore[arg-type]
+    return run._replace(last_seq=run.last_seq + len(events), **changes)
 
 
 async def _created(subject: RunStoreSubject) -> RunRecord:
@@ -137,9 +137,7 @@ async def test_node_runs_are_upserted_by_node_and_iteration_in_first_recorded_or
     a0 = NodeRun(run.id, "a", 0, NodeStatus.RUNNING, 1, "in", started_at=NOW)
     b0 = NodeRun(run.id, "b", 0, NodeStatus.SKIPPED, finished_at=NOW)
     run = await _commit(run_store, run, EventType.NODE_STARTED, node_runs=(a0, b0))
-    a0_done = dataclasses.replace(
-        a0, status=NodeStatus.SUCCEEDED, output={"x": [1]}, branch="yes", finished_at=NOW
-    )
+    a0_done = a0._replace(status=NodeStatus.SUCCEEDED, output={"x": [1]}, branch="yes", finished_at=NOW)
     a1 = NodeRun(run.id, "a", 1, NodeStatus.RUNNING, 1, {"x": [1]}, started_at=NOW)
     b1 = NodeRun(run.id, "b", 1, NodeStatus.FAILED, 2, error="boom", branch="error")
 

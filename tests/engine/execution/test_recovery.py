@@ -1,7 +1,5 @@
 """Continuing runs from their records: after a crash, a retry, a re-run from a node; one owner at a time."""
 
-import dataclasses
-
 import anyio
 import pytest
 from pydantic import JsonValue
@@ -63,7 +61,7 @@ async def test_a_pending_node_run_with_an_input_reruns_the_workflow_from_that_no
     rerun = pending_run("original")
     await rig.store.create(rerun)
     prepared = (
-        dataclasses.replace(copied, run_id=rerun.id),
+        copied._replace(run_id=rerun.id),
         NodeRun(rerun.id, "b", 0, NodeStatus.PENDING, input="changed"),
     )
     await rig.store.commit(Transition(rerun, 0, prepared))
