@@ -28,6 +28,7 @@ from litestar import Request, get
 from litestar.datastructures import State
 
 from backend.app import create_app
+from backend.db.embedded import get_server  # imported there with its import-time warning silenced
 from backend.gql.context import bearer_token
 from backend.pagination import PageRequest
 from backend.services import Services
@@ -212,8 +213,16 @@ def main() -> None:
 
     seconds, repetitions, concurrency = (2.0, 3, 4) if args.quick else (5.0, 5, 4)
     home = Path(tempfile.mkdtemp(prefix="flowloom-bench-"))
-    env = {**os.environ, "FLOWLOOM_HOME": str(home)}
-    env.pop("DATABASE_URL", None)
+    # a throwaway cluster this process owns and deletes; the server process only connects to it
+    postgres = get_server(home / "pgdata", cleanup_mode="delete")
+    postgres.psql("CREATE DATABASE flowloom;")
+    env = {
+        **os.environ,
+        "FLOWLOOM_HOME": str(home),
+        "DATABASE_URL": str(postgres.get_uri("flowloom")),
+        "FLOWLOOM_SECRET_KEY": "bench",
+    }
+    env.pop("REDIS_URL", None)
     settings = Settings.from_env(env)
     token = uvloop.run(seed(settings))
     port = free_port()
@@ -233,6 +242,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        postgres.cleanup()
     result = {
         "benchmark": "api",
         "query": f"workflows(first: {PAGE}) with versions",
