@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run migrate test lint format typecheck schema bench clean
+.PHONY: help install install-dev run migrate test lint format typecheck schema bench clean node-clients
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -44,14 +44,24 @@ format: install-dev ## Format and auto-fix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint ## Lint, then run the whole test suite
+test: lint node-clients ## Lint, then run the whole test suite
 	$(BIN)/pytest
+
+NODE_CLIENT := tests/clients/node
+
+node-clients: $(NODE_CLIENT)/node_modules/.installed ## Install the reference Node client's packages (npm ci)
+
+$(NODE_CLIENT)/node_modules/.installed: $(NODE_CLIENT)/package-lock.json
+	npm ci --prefix $(NODE_CLIENT)
+	@touch $@
 
 schema: install ## Rewrite schema.graphql from the Strawberry schema
 	$(BIN)/flowloom export-schema -o schema.graphql
 
 bench: install-dev ## Run the benchmarks (each prints one JSON object)
 	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.events
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
