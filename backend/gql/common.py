@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar, cast
 
 import strawberry
+from graphql import GraphQLError
 from pydantic import JsonValue
 from strawberry.types.nodes import SelectedField
 
 from backend.pagination import InvalidPageError, Page
 from engine.graph import Problem as ProblemRecord
-from graphql import GraphQLError
 
 T = TypeVar("T")
 

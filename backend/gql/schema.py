@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -18,11 +19,11 @@ from strawberry.tools import merge_types
 
 from backend.accounts.resolvers import AccountsQuery
 from backend.credentials.resolvers import CredentialMutation, CredentialQuery
+from backend.gql.execution import FlowloomExecutionContext
 from backend.runs.resolvers import RunMutation, RunQuery
 from backend.runs.subscriptions import RunSubscription
 from backend.settings import Settings
 from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
-from graphql import GraphQLError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        execution_context_class=FlowloomExecutionContext,
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=256),

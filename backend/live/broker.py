@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -11,7 +12,7 @@ from typing import Any
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.subscriber import Subscriber
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from backend.live.redis_backend import ResilientRedisPubSubBackend
@@ -20,6 +21,13 @@ log = logging.getLogger(__name__)
 
 MAX_BACKLOG = 1000
 """Messages a subscription may hold unread; beyond it, it is marked overflowed (and resynchronised)."""
+HEALTH_SECONDS = 1.0
+"""How often the broker checks that Redis answers."""
+MAX_CONNECTIONS = 64
+
+
+def _pool(url: str) -> BlockingConnectionPool:
+    return BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=5)
 
 
 class BoundedSubscriber(Subscriber):
@@ -35,11 +43,21 @@ class BoundedSubscriber(Subscriber):
             self.overflowed = True
         return accepted
 
+    async def put(self, item: bytes | None) -> None:
+        """Only the plugin's stop marker comes this way (on unsubscribe); never wait for room for it.
+
+        The parent awaits room in the buffer, and a subscriber that stopped reading with a full
+        buffer would then block its own unsubscription forever. Nothing reads the marker here.
+        """
+        self.put_nowait(item)
+
     async def next(self, within: float) -> bytes | None:
         """The next message, or None when none arrives within `within` seconds."""
         try:
-            # the parent keeps its buffer private; this class owns how it is read
-            item: bytes | None = await asyncio.wait_for(self._queue.get(), within)
+            # asyncio.timeout rather than wait_for, which makes a task per message (Python 3.11);
+            # the parent keeps its buffer private, this class owns how it is read
+            async with asyncio.timeout(within):
+                item: bytes | None = await self._queue.get()
         except TimeoutError:
             return None
         self._queue.task_done()
@@ -47,10 +65,19 @@ class BoundedSubscriber(Subscriber):
 
 
 class Broker:
-    """Publishes and subscribes; publishing never raises (subscribers repair gaps from PostgreSQL)."""
+    """Publishes and subscribes; publishing never raises (subscribers repair gaps from PostgreSQL).
+
+    `epoch` counts the broker's outages and recoveries: a stream that sees it move knows messages
+    may have been lost meanwhile, without asking PostgreSQL on every quiet second.
+    """
 
     def __init__(self, redis_url: str | None, *, max_backlog: int = MAX_BACKLOG) -> None:
-        self._redis = None if redis_url is None else Redis.from_url(redis_url)
+        # a blocking pool: a burst of publishes (one group commit releases many runs) waits for
+        # a connection instead of failing with "Too many connections" past the pool's size
+        self._redis = None if redis_url is None else Redis(connection_pool=_pool(redis_url))
+        self.epoch = 0
+        self._up = True
+        self._health: asyncio.Task[None] | None = None
         backend: Any = (
             MemoryChannelsBackend() if self._redis is None else ResilientRedisPubSubBackend(redis=self._redis)
         )
@@ -69,11 +96,17 @@ class Broker:
         return self._redis is not None
 
     async def start(self) -> None:
-        """Start the channels plugin's publisher and subscriber workers."""
+        """Start the channels plugin's workers (and, over Redis, the health check)."""
         await self._plugin.__aenter__()
+        if self._redis is not None:
+            self._health = asyncio.create_task(self._watch())
 
     async def stop(self) -> None:
         """Stop them and close the Redis connections."""
+        if self._health is not None:
+            self._health.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._health
         await self._plugin.__aexit__(None, None, None)
         if self._redis is not None:
             await self._redis.aclose()
@@ -96,6 +129,15 @@ class Broker:
             yield subscriber
         finally:
             await self._plugin.unsubscribe(subscriber)
+
+    async def _watch(self) -> None:
+        while True:
+            up = await self.ping()
+            if up != self._up:
+                self._up = up
+                self.epoch += 1
+                log.warning("Redis is %s", "back" if up else "unreachable")
+            await asyncio.sleep(HEALTH_SECONDS)
 
     async def ping(self) -> bool:
         """Whether the broker is reachable (always, in memory)."""

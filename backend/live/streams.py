@@ -3,14 +3,15 @@
 The broker may lose messages (a slow subscriber's buffer overflows, Redis goes away); PostgreSQL
 has every persisted event. So a stream subscribes first, replays what is stored after the last
 seq it delivered, then follows live messages, deduplicating by seq. A missing seq, an overflow,
-or a silence sends it back to PostgreSQL: nothing is skipped, nothing delivered twice.
+a broker outage (its `epoch` moved) or a long silence sends it back to PostgreSQL: nothing is
+skipped, nothing delivered twice. Quiet streams cost no queries while the broker is healthy.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, aclosing
 from datetime import datetime
 from uuid import UUID
 
@@ -21,9 +22,10 @@ from backend.live.broker import BoundedSubscriber, Broker
 from backend.live.channels import WireEvent, run_channel
 from engine.records import EventType, RunEvent
 
-FIRST_POLL_SECONDS = 1.0
-LAST_POLL_SECONDS = 10.0
-"""A silent stream checks PostgreSQL after 1 s, then less and less often, up to every 10 s."""
+TICK_SECONDS = 1.0
+"""How often a quiet stream looks at the broker's health (no I/O)."""
+SAFETY_SECONDS = 30.0
+"""A stream that heard nothing for this long checks PostgreSQL anyway."""
 
 TERMINAL = frozenset({EventType.RUN_SUCCEEDED, EventType.RUN_FAILED, EventType.RUN_CANCELLED})
 
@@ -64,33 +66,44 @@ async def run_events(
     cursor = _Cursor(after_seq)
     async with AsyncExitStack() as stack:
         live = await _subscribe(stack, broker, run_id)
-        poll = FIRST_POLL_SECONDS
         while True:
             for event in await stored(cursor.last):
                 if cursor.accept(event):
                     yield event
                     if cursor.finished:
                         return
-            # follow the broker until it has let something slip (or says nothing for a while)
-            while True:
-                message = None if live is None else await live.next(poll)
-                if live is None or message is None or live.overflowed:
-                    if live is not None:
-                        live.overflowed = False
-                    poll = min(poll * 2, LAST_POLL_SECONDS)
-                    break
-                poll = FIRST_POLL_SECONDS
-                wires = _decode_wire(message)
-                if any(wire.type != EventType.NODE_DELTA and wire.seq > cursor.last + 1 for wire in wires):
-                    break  # a gap: what is missing is in PostgreSQL
-                for wire in wires:
-                    event = _event(wire)
-                    if cursor.accept(event):
-                        yield event
-                        if cursor.finished:
-                            return
             if live is None:
-                await asyncio.sleep(poll)
+                await asyncio.sleep(TICK_SECONDS)
+                continue
+            async with aclosing(_follow(live, broker, cursor)) as following:
+                async for event in following:
+                    yield event
+                    if cursor.finished:
+                        return
+
+
+async def _follow(live: BoundedSubscriber, broker: Broker, cursor: _Cursor) -> AsyncGenerator[RunEvent, None]:
+    """Live events in seq order, until the broker may have let one slip (then the caller replays)."""
+    loop = asyncio.get_running_loop()
+    epoch, checked = broker.epoch, loop.time()
+    while True:
+        message = await live.next(TICK_SECONDS)
+        if live.overflowed:
+            live.overflowed = False
+            return
+        if message is None:
+            if broker.epoch != epoch or loop.time() - checked > SAFETY_SECONDS:
+                return  # Redis went away meanwhile (or a long quiet): ask PostgreSQL
+            continue
+        wires = _decode_wire(message)
+        if any(wire.type != EventType.NODE_DELTA and wire.seq > cursor.last + 1 for wire in wires):
+            return  # a gap: what is missing is in PostgreSQL
+        for wire in wires:
+            event = _event(wire)
+            if cursor.accept(event):
+                yield event
+                if cursor.finished:
+                    return
 
 
 async def _subscribe(stack: AsyncExitStack, broker: Broker, run_id: UUID) -> BoundedSubscriber | None:

@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
+from graphql import build_schema, concat_ast, validate
+
 from backend.db.piccolo_app import TABLES
 from backend.gql.schema import build_schema as build_strawberry_schema
 from backend.services import Services
 from backend.settings import Settings
 from backend.workflows.records import WorkflowRecord
 from engine.records import EventType, NodeRun, NodeStatus, RunEvent, RunRecord, RunStatus, Transition
-from graphql import build_schema, concat_ast, validate
 from tests.fixtures_data import template_chain
 from tests.operations import documents
 from tests.tenants import new_tenant
