@@ -77,6 +77,7 @@ class Broker:
         self._redis = None if redis_url is None else Redis(connection_pool=_pool(redis_url))
         self.epoch = 0
         self._up = True
+        self._closing = asyncio.Event()
         self._health: asyncio.Task[None] | None = None
         backend: Any = (
             MemoryChannelsBackend() if self._redis is None else ResilientRedisPubSubBackend(redis=self._redis)
@@ -104,6 +105,9 @@ class Broker:
     async def stop(self) -> None:
         """Stop them and close the Redis connections."""
         if self._health is not None:
+            # the flag, not only the cancel: redis-py may turn a cancellation mid-ping into a
+            # connection error, which the check takes for an outage and carries on
+            self._closing.set()
             self._health.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._health
@@ -131,13 +135,15 @@ class Broker:
             await self._plugin.unsubscribe(subscriber)
 
     async def _watch(self) -> None:
-        while True:
+        while not self._closing.is_set():
             up = await self.ping()
             if up != self._up:
                 self._up = up
                 self.epoch += 1
                 log.warning("Redis is %s", "back" if up else "unreachable")
-            await asyncio.sleep(HEALTH_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(HEALTH_SECONDS):
+                    await self._closing.wait()
 
     async def ping(self) -> bool:
         """Whether the broker is reachable (always, in memory)."""
