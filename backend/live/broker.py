@@ -24,6 +24,8 @@ MAX_BACKLOG = 1000
 HEALTH_SECONDS = 1.0
 """How often the broker checks that Redis answers."""
 MAX_CONNECTIONS = 64
+WAKE = b""
+"""Put in the buffers of subscriptions that asked to hear of outages, when the broker's epoch moves."""
 
 
 def _pool(url: str) -> BlockingConnectionPool:
@@ -78,6 +80,7 @@ class Broker:
         self.epoch = 0
         self._up = True
         self._closing = asyncio.Event()
+        self._watchers: set[BoundedSubscriber] = set()
         self._health: asyncio.Task[None] | None = None
         backend: Any = (
             MemoryChannelsBackend() if self._redis is None else ResilientRedisPubSubBackend(redis=self._redis)
@@ -125,13 +128,19 @@ class Broker:
         return True
 
     @asynccontextmanager
-    async def subscribe(self, channels: Iterable[str]) -> AsyncIterator[BoundedSubscriber]:
-        """A subscription to `channels` for the duration of the block."""
+    async def subscribe(
+        self, channels: Iterable[str], *, outages: bool = False
+    ) -> AsyncIterator[BoundedSubscriber]:
+        """A subscription to `channels` for the duration of the block; with `outages`, it also
+        receives `WAKE` whenever `epoch` moves (so its reader needs no timer to notice)."""
         subscriber = await self._plugin.subscribe(list(channels))
         assert isinstance(subscriber, BoundedSubscriber)  # the plugin is built with that class
+        if outages:
+            self._watchers.add(subscriber)
         try:
             yield subscriber
         finally:
+            self._watchers.discard(subscriber)
             await self._plugin.unsubscribe(subscriber)
 
     async def _watch(self) -> None:
@@ -141,6 +150,8 @@ class Broker:
                 self._up = up
                 self.epoch += 1
                 log.warning("Redis is %s", "back" if up else "unreachable")
+                for watcher in self._watchers:
+                    watcher.put_nowait(WAKE)  # a full buffer marks the overflow: a resync too
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(HEALTH_SECONDS):
                     await self._closing.wait()

@@ -3,8 +3,9 @@
 The broker may lose messages (a slow subscriber's buffer overflows, Redis goes away); PostgreSQL
 has every persisted event. So a stream subscribes first, replays what is stored after the last
 seq it delivered, then follows live messages, deduplicating by seq. A missing seq, an overflow,
-a broker outage (its `epoch` moved) or a long silence sends it back to PostgreSQL: nothing is
-skipped, nothing delivered twice. Quiet streams cost no queries while the broker is healthy.
+a broker outage (its `epoch` moved; the broker wakes the stream) or a long silence sends it back
+to PostgreSQL: nothing is skipped, nothing delivered twice. A quiet stream costs no timer wake-ups
+and no queries while the broker is healthy, only one check every SAFETY_SECONDS.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from uuid import UUID
 import msgspec
 from redis.exceptions import RedisError
 
-from backend.live.broker import BoundedSubscriber, Broker
+from backend.live.broker import WAKE, BoundedSubscriber, Broker
 from backend.live.channels import WireEvent, run_channel
 from engine.records import EventType, RunEvent
 
-TICK_SECONDS = 1.0
-"""How often a quiet stream looks at the broker's health (no I/O)."""
+POLL_SECONDS = 1.0
+"""How often a stream without a live subscription (the broker unreachable) reads PostgreSQL."""
 SAFETY_SECONDS = 30.0
 """A stream that heard nothing for this long checks PostgreSQL anyway."""
 
@@ -73,7 +74,7 @@ async def run_events(
                     if cursor.finished:
                         return
             if live is None:
-                await asyncio.sleep(TICK_SECONDS)
+                await asyncio.sleep(POLL_SECONDS)
                 continue
             async with aclosing(_follow(live, broker, cursor)) as following:
                 async for event in following:
@@ -84,16 +85,17 @@ async def run_events(
 
 async def _follow(live: BoundedSubscriber, broker: Broker, cursor: _Cursor) -> AsyncGenerator[RunEvent, None]:
     """Live events in seq order, until the broker may have let one slip (then the caller replays)."""
-    loop = asyncio.get_running_loop()
-    epoch, checked = broker.epoch, loop.time()
+    epoch = broker.epoch
     while True:
-        message = await live.next(TICK_SECONDS)
+        message = await live.next(SAFETY_SECONDS)
         if live.overflowed:
             live.overflowed = False
             return
         if message is None:
-            if broker.epoch != epoch or loop.time() - checked > SAFETY_SECONDS:
-                return  # Redis went away meanwhile (or a long quiet): ask PostgreSQL
+            return  # a long quiet: ask PostgreSQL whether something slipped by
+        if message == WAKE:
+            if broker.epoch != epoch:
+                return  # Redis went away or came back: what it lost meanwhile is in PostgreSQL
             continue
         wires = _decode_wire(message)
         if any(wire.type != EventType.NODE_DELTA and wire.seq > cursor.last + 1 for wire in wires):
@@ -109,6 +111,6 @@ async def _follow(live: BoundedSubscriber, broker: Broker, cursor: _Cursor) -> A
 async def _subscribe(stack: AsyncExitStack, broker: Broker, run_id: UUID) -> BoundedSubscriber | None:
     """A live subscription, or None when the broker is unreachable (then the stream polls)."""
     try:
-        return await stack.enter_async_context(broker.subscribe([run_channel(run_id)]))
+        return await stack.enter_async_context(broker.subscribe([run_channel(run_id)], outages=True))
     except (RedisError, OSError):
         return None
