@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from uuid import uuid4
@@ -15,6 +16,7 @@ from backend.services import Services
 from backend.workflows.records import WorkflowRecord
 from engine.records import EventType, RunEvent, RunRecord, RunStatus, Transition
 from tests.fixtures_data import template_chain
+from tests.redis_server import RedisServer
 from tests.tenants import Tenant
 
 
@@ -87,3 +89,43 @@ async def test_a_stream_without_a_reachable_broker_follows_postgres(
 
     assert [event.seq for event in received] == [1, 2]
     assert not await unreachable.ping()
+
+
+async def until_epoch_moves(broker: Broker) -> None:
+    epoch = broker.epoch
+    async with asyncio.timeout(10):
+        while broker.epoch == epoch:  # noqa: ASYNC110 - the broker exposes its epoch, no event
+            await asyncio.sleep(0.05)
+
+
+async def test_an_event_lost_while_redis_was_down_arrives_as_soon_as_it_returns(
+    services: Services, tenant: Tenant
+) -> None:
+    redis = RedisServer()
+    redis.start()
+    broker = Broker(redis.url)
+    await broker.start()
+    sink = BrokerEventSink(broker)
+    run = await a_run(services, tenant)
+    run = await advance(services, sink, run, EventType.RUN_STARTED)
+
+    async def stored(after: int) -> list[RunEvent]:
+        return await services.runs.events(tenant.principal, run.id, after)
+
+    try:
+        stream = run_events(broker, run.id, 0, stored)
+        first = await anext(stream)
+        redis.kill()
+        await until_epoch_moves(broker)
+        run = await advance(services, sink, run, EventType.RUN_SUCCEEDED)  # its publish is lost
+        redis.start()
+        # no later message will reveal the gap, and a quiet stream checks PostgreSQL only every 30 s:
+        # the broker's wake-up on its return is what brings the last event
+        async with asyncio.timeout(10):
+            last = await anext(stream)
+        await stream.aclose()
+    finally:
+        await broker.stop()
+        redis.kill()
+
+    assert (first.seq, last.seq, last.type) == (1, 2, EventType.RUN_SUCCEEDED)
