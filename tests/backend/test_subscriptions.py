@@ -182,6 +182,21 @@ async def test_a_malformed_message_closes_4400_and_the_server_keeps_serving(
     assert payloads == [{"data": {"viewer": {"role": "owner"}}}]
 
 
+async def test_browsers_connect_only_from_the_allowed_origins(services: Services, tenant: Tenant) -> None:
+    ui = create_app(replace(services.settings, allowed_origins=("http://ui.example",)), services)
+    async with websocket(ui, origin="http://ui.example") as socket:
+        await connected(socket, tenant)
+    refusals: list[int] = []
+    try:
+        async with websocket(ui, origin="http://evil.example"):
+            pass
+    except* WebSocketDisconnect as group:
+        refusals = [error.code for error in group.exceptions if isinstance(error, WebSocketDisconnect)]
+
+    # closed before it was accepted (uvicorn answers such a handshake with HTTP 403)
+    assert refusals == [1008]
+
+
 async def test_subscriptions_per_connection_are_limited(services: Services, tenant: Tenant) -> None:
     limited = create_app(replace(services.settings, max_subscriptions=2), services)
     async with websocket(limited) as socket:

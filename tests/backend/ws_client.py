@@ -62,12 +62,15 @@ class Socket:
 
 
 @asynccontextmanager
-async def websocket(app: Litestar, protocol: str = TRANSPORT_WS) -> AsyncIterator[Socket]:
-    """A websocket to the app, in this event loop."""
+async def websocket(
+    app: Litestar, protocol: str = TRANSPORT_WS, *, origin: str | None = None
+) -> AsyncIterator[Socket]:
+    """A websocket to the app, in this event loop (sending `Origin`, as browsers do, when given)."""
+    headers = {} if origin is None else {"Origin": origin}
     async with (
         httpx.AsyncClient(transport=ASGIWebSocketTransport(app=app), base_url="http://testserver") as client,
         aconnect_ws(
-            "/graphql", client, subprotocols=[protocol], keepalive_ping_interval_seconds=None
+            "/graphql", client, subprotocols=[protocol], keepalive_ping_interval_seconds=None, headers=headers
         ) as session,
     ):
         yield Socket(session, protocol)
