@@ -27,10 +27,10 @@ from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
 T = TypeVar("T")
 
 GC_THRESHOLDS = (10_000, 50, 100)
-"""The server's collector thresholds (CPython's defaults: 700, 10, 10); see `_settle_gc`."""
+"""The server's collector thresholds (CPython's defaults: 700, 10, 10); see `settle_gc`."""
 
 
-def _settle_gc() -> None:
+def settle_gc() -> None:
     """Move what start-up built out of the collector's sight and make full collections rarer.
 
     A server with thousands of live subscriptions holds over a million tracked objects; with the
@@ -91,7 +91,7 @@ def serve(host: str, port: int) -> None:
             # embedded PostgreSQL's shutdown) still run.
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: None)
-            _settle_gc()
+            settle_gc()
             await uvicorn.Server(config).serve()
         finally:
             await services.close()

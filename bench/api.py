@@ -28,6 +28,7 @@ from litestar import Request, get
 from litestar.datastructures import State
 
 from backend.app import create_app
+from backend.cli import settle_gc
 from backend.db.embedded import get_server  # imported there with its import-time warning silenced
 from backend.gql.context import bearer_token
 from backend.pagination import PageRequest
@@ -121,6 +122,7 @@ def serve(port: int) -> None:
         app.register(hand_written_workflows)
         app.register(statement_count)
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        settle_gc()  # as `flowloom serve` does
         await uvicorn.Server(config).serve()
 
     uvloop.run(run())
