@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import anyio
 from pydantic import JsonValue
 
+from backend.cli import settle_gc
 from bench.postgres_harness import postgres_harness as postgres_engine
 from engine.dsl import TemplateNode
 from engine.execution import Accepted, Engine
@@ -217,6 +218,7 @@ def main() -> None:
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
     arguments = parser.parse_args()
     runs, repetitions = (300, 5) if arguments.quick else (2000, 7)
+    settle_gc()  # the collector as `flowloom serve`, where runs execute, sets it
     result: dict[str, Any] = {"engine": "flowloom"}
     for mode in arguments.mode or sorted(MODES):
         measured = anyio.run(
