@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import subprocess
@@ -35,6 +34,7 @@ from backend.pagination import PageRequest
 from backend.services import Services
 from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
 from backend.workflows.records import WorkflowRecord
+from bench.report import emit
 from tests.operations import operation
 from tests.processes import free_port
 
@@ -254,10 +254,7 @@ def main() -> None:
         "seconds_per_run": seconds,
         **figures,
     }
-    text = json.dumps(result)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n")
+    emit(result, args.json)
 
 
 if __name__ == "__main__":

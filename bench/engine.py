@@ -20,7 +20,6 @@ import argparse
 import functools
 import gc
 import itertools
-import json
 import statistics
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -34,6 +33,7 @@ from pydantic import JsonValue
 
 from backend.cli import settle_gc
 from bench.postgres_harness import postgres_harness as postgres_engine
+from bench.report import emit
 from engine.dsl import TemplateNode
 from engine.execution import Accepted, Engine
 from engine.graph import CompiledGraph, validate_definition
@@ -227,10 +227,7 @@ def main() -> None:
         )
         for workload, by_mode in measured.items():
             result.setdefault(workload, {}).update(by_mode)
-    text = json.dumps(result)
-    print(text)
-    if arguments.json:
-        arguments.json.write_text(text + "\n", encoding="utf-8")
+    emit(result, arguments.json)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ from backend.live.sink import BrokerEventSink
 from backend.runs.store import PostgresRunStore
 from backend.settings import DEFAULT_WORKSPACE_SLUG
 from backend.workflows.repository import WorkflowRepository
+from bench.report import emit
 from engine.records import EventType, RunEvent, RunRecord, RunStatus, Transition
 from tests.processes import FLOWLOOM, flowloom_env, free_port
 
@@ -673,10 +674,7 @@ def main() -> None:
             if log.exists():
                 sys.stderr.write("".join(log.read_text().splitlines(keepends=True)[-40:]))
             raise
-    text = json.dumps(result)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n")
+    emit(result, args.json)
 
 
 if __name__ == "__main__":
