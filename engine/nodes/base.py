@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import JsonValue
 
 from engine.dsl import NodeBase
+from engine.limits import RunLimits
 from engine.ports import Embedder, ModelFactory, VectorStore
 from engine.records import NO_USAGE, Usage
 
@@ -34,6 +35,8 @@ class NodeServices:
     embedder: Embedder
     vectors: VectorStore
     http: HttpSettings = field(default_factory=HttpSettings)
+    limits: RunLimits = field(default_factory=RunLimits)
+    """Bounds on node outputs and templates."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,23 @@
+"""Limits on what one run may produce: every node output, template and value is bounded.
+
+The backend builds one `RunLimits` from its settings (README, "Limits") and hands it to the engine
+with the other node services; `RunLimits()` holds the defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RunLimits:
+    """Bounds on the values a run produces and the work its templates may do."""
+
+    max_output_bytes: int = 1_000_000
+    """Largest node output (and run output), measured as UTF-8 encoded JSON; larger fails the node."""
+    max_json_depth: int = 64
+    """Deepest nesting of a node output or run value (objects and arrays)."""
+    max_template_output_bytes: int = 1_000_000
+    """Largest text one template may render (UTF-8 bytes)."""
+    template_cpu_seconds: float = 1.0
+    """CPU time one template rendering may use before it fails its node."""
