@@ -46,7 +46,7 @@ class Execution:
         self.journal = Journal(run)
         outputs: dict[str, JsonValue] = {}
         self.scope = RunScope(run.id, run.workspace_id, run.inputs, outputs, services, plan, self._emit_delta)
-        self.scheduler = Scheduler(plan, state, self.journal, self.scope.outputs)
+        self.scheduler = Scheduler(plan, state, self.journal, self.scope.outputs, services.limits)
         self.mailbox = mailbox
         self.cancel_requested = False
         """Set by `cancel`; the caller then records the cancellation."""

@@ -13,8 +13,13 @@ from pydantic import JsonValue
 
 from engine.dsl import Node, RetryPolicy
 from engine.execution.outcomes import SubmitOutcome
+from engine.limits import RunLimits
 from engine.nodes.base import ExecutorFunction, NodeContext, NodeError, NodeResult
 from engine.records import HumanTask
+from engine.value_policy import check_value, printable
+
+MAX_ERROR_CHARS = 4000
+"""Longest error message recorded for a node (longer ones are cut, marked with an ellipsis)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +110,56 @@ async def run_attempt(
     timeout = spec.timeout_seconds
     try:
         if timeout is None:
-            return await executor(spec, context)
-        with anyio.fail_after(timeout):
-            return await executor(spec, context)
+            result = await executor(spec, context)
+        else:
+            with anyio.fail_after(timeout):
+                result = await executor(spec, context)
     except NodeError as error:
-        return Failure(str(error), retryable=error.retryable)
+        return failure(str(error), retryable=error.retryable)
     except TimeoutError as error:
         # Ours when the node has a time limit; otherwise the executor's own, reported as such.
         message = f"timed out after {timeout:g} seconds" if timeout is not None else f"TimeoutError: {error}"
-        return Failure(message, retryable=True)
+        return failure(message, retryable=True)
     except Exception as error:  # an executor's unexpected error fails its node, not the engine
-        return Failure(f"{type(error).__name__}: {error}", retryable=True)
+        return failure(f"{type(error).__name__}: {error}", retryable=True)
+    refusal = await result_problem(result, context.services.limits)
+    return result if refusal is None else failure(refusal, retryable=False)
+
+
+def failure(message: str, *, retryable: bool) -> Failure:
+    """A failure whose message can be stored: unstorable characters replaced, at most MAX_ERROR_CHARS.
+
+    Args:
+        message: What went wrong; may quote anything a node saw.
+        retryable: Whether the node's retry policy applies.
+
+    Returns:
+        The failure.
+    """
+    text = printable(message)
+    if len(text) > MAX_ERROR_CHARS:
+        text = text[: MAX_ERROR_CHARS - 1] + "…"
+    return Failure(text, retryable)
+
+
+async def result_problem(result: NodeResult, limits: RunLimits) -> str | None:
+    """Why a node's result cannot be recorded (see `engine.value_policy`), or None.
+
+    Args:
+        result: What the executor returned.
+        limits: The run's limits.
+
+    Returns:
+        A message for the node's error: the output (or the human task's prompt and schema) is too
+        large, too deep, or holds text or numbers that cannot be stored.
+    """
+    bounds = {"max_bytes": limits.max_output_bytes, "max_depth": limits.max_json_depth}
+    wait = result.wait
+    if wait is None:
+        problem = await check_value(result.output, what="the output", **bounds)
+        return None if problem is None else problem.message
+    for value, what in ((wait.prompt, "the prompt"), (wait.schema, "the schema")):
+        problem = await check_value(value, what=what, **bounds)
+        if problem is not None:
+            return problem.message
+    return None

@@ -17,15 +17,27 @@ from pydantic import JsonValue
 from engine.dsl import SUBMITTED_BRANCH, TIMEOUT_BRANCH, Edge
 from engine.execution.edges import INACTIVE, Carried, carried
 from engine.execution.human_input import invalid_input, schema_errors
-from engine.execution.jobs import Attempt, Backoff, DueTimer, Failure, Job, Message, Submission, backoff_delay
+from engine.execution.jobs import (
+    Attempt,
+    Backoff,
+    DueTimer,
+    Failure,
+    Job,
+    Message,
+    Submission,
+    backoff_delay,
+    failure,
+)
 from engine.execution.journal import Journal, usage_data
 from engine.execution.node_book import NodeBook, error_branch
 from engine.execution.outcomes import Accepted, NoOpenTask, SubmitOutcome
 from engine.execution.plan import Plan
 from engine.execution.recovery import recover
 from engine.execution.run_output import run_output
+from engine.limits import RunLimits
 from engine.nodes.base import NodeResult
-from engine.records import NO_USAGE, EventType, NodeStatus, RunState, RunStatus
+from engine.records import NO_USAGE, EventType, NodeRun, NodeStatus, RunState, RunStatus
+from engine.value_policy import value_problem
 
 _PENDING = NodeStatus.PENDING
 
@@ -33,8 +45,16 @@ _PENDING = NodeStatus.PENDING
 class Scheduler(NodeBook):
     """The scheduling state of one execution; `stopped` tells when and how it ended."""
 
-    def __init__(self, plan: Plan, state: RunState, journal: Journal, outputs: dict[str, JsonValue]) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        state: RunState,
+        journal: Journal,
+        outputs: dict[str, JsonValue],
+        limits: RunLimits,
+    ) -> None:
         """Take over the run recorded in `state`; `outputs` is shared with the attempts' templates."""
+        self.limits = limits
         found = recover(plan, state)
         outputs.update(found.outputs)
         super().__init__(
@@ -113,6 +133,17 @@ class Scheduler(NodeBook):
             self.stopped = RunStatus.WAITING
             return
         output = run_output(self.plan, self.latest)
+        if len(self.plan.output_nodes) != 1:  # a single output node's output was checked as such
+            limits = self.limits
+            problem = value_problem(
+                output,
+                max_bytes=limits.max_output_bytes,
+                max_depth=limits.max_json_depth,
+                what="the run output",
+            )
+            if problem is not None:
+                self._fail(problem.message)
+                return
         journal.status = RunStatus.SUCCEEDED
         journal.output = output
         journal.finished_at = now
@@ -222,6 +253,8 @@ class Scheduler(NodeBook):
             if edge.source not in resolved:
                 return
         value = self._input(inlets) if inlets else self.run.inputs
+        if len(inlets) > 1 and type(value) is dict and self._refused_join(node_id, value):
+            return
         row = self.latest.get(node_id)
         if row is None:
             iteration, attempts = 0, 0
@@ -235,6 +268,36 @@ class Scheduler(NodeBook):
             self._queue.extend(self.plan.outlets[node_id])
         else:
             self._start(node_id, iteration, value, attempts, 1)
+
+    def _refused_join(self, node_id: str, value: dict[str, JsonValue]) -> bool:
+        # A join's input maps each parent to its output: each was bounded, their sum may not be.
+        limits = self.limits
+        problem = value_problem(
+            value, max_bytes=limits.max_output_bytes, max_depth=limits.max_json_depth, what="the input"
+        )
+        if problem is None:
+            return False
+        row = self.latest.get(node_id)
+        iteration = 0 if row is None else row.iteration + (row.status is not _PENDING)
+        attempt = 1 if row is None or row.status is not _PENDING else row.attempts + 1
+        self.latest[node_id] = NodeRun(
+            self.run.id,
+            node_id,
+            iteration,
+            NodeStatus.RUNNING,
+            attempt,
+            None,
+            None,
+            None,
+            None,
+            NO_USAGE,
+            self.now,
+        )
+        self.busy.add(node_id)
+        self._on_failure(
+            Attempt(node_id, iteration, attempt, 1, None), failure(problem.message, retryable=False)
+        )
+        return True
 
     def _input(self, inlets: tuple[Edge, ...]) -> Carried:
         # `{{input}}`: one active edge passes its value; several make a mapping by source.
