@@ -88,6 +88,7 @@ class Services:
         store = PostgresRunStore(db.pool)
         broker = Broker(settings.redis_url)
         await broker.start()
+        limits = settings.run_limits()
         engine = Engine(
             store=store,
             events=BrokerEventSink(broker),
@@ -96,6 +97,7 @@ class Services:
                 embedder=WorkspaceEmbedder(credentials),
                 vectors=PostgresVectorStore(db.pool),
                 http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
+                limits=limits,
             ),
         )
         graphs = GraphCache(workflow_repository)
@@ -117,6 +119,7 @@ class Services:
                 host=host,
                 credentials=credentials,
                 control=control,
+                limits=limits,
             ),
             live=LiveService(broker, run_repository),
             broker=broker,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import platformdirs
 
+from engine.limits import RunLimits
+
 DEFAULT_WORKSPACE_SLUG = "default"
 
 
@@ -50,6 +52,14 @@ class Settings:
     """Seconds a websocket may stay open without sending connection_init (then closed 4408)."""
     ws_keepalive: float = 15.0
     """Seconds between the server's keep-alive pings on idle-looking websockets."""
+    max_node_output_bytes: int = 1_000_000
+    """Largest node output (and run output, and join input) as UTF-8 JSON; larger fails the node."""
+    max_input_bytes: int = 1_000_000
+    """Largest run inputs (startRun, rerunFromNode) as UTF-8 JSON; larger is a typed problem."""
+    max_human_input_bytes: int = 1_000_000
+    """Largest answer to a human task as UTF-8 JSON; larger is a typed problem."""
+    max_json_depth: int = 64
+    """Deepest nesting of arrays and objects in any stored value (inputs, outputs, answers)."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
 
@@ -73,4 +83,17 @@ class Settings:
             graphiql=env.get("FLOWLOOM_GRAPHIQL", "1") not in {"0", "false", "no"},
             max_subscriptions=int(env.get("FLOWLOOM_MAX_SUBSCRIPTIONS", "50")),
             ws_keepalive=float(env.get("FLOWLOOM_WS_KEEPALIVE_SECONDS", "15")),
+            max_node_output_bytes=int(env.get("FLOWLOOM_MAX_NODE_OUTPUT_BYTES", "1000000")),
+            max_input_bytes=int(env.get("FLOWLOOM_MAX_INPUT_BYTES", "1000000")),
+            max_human_input_bytes=int(env.get("FLOWLOOM_MAX_HUMAN_INPUT_BYTES", "1000000")),
+            max_json_depth=int(env.get("FLOWLOOM_MAX_JSON_DEPTH", "64")),
+        )
+
+    def run_limits(self) -> RunLimits:
+        """The engine's limits on what runs store (README, "Limits")."""
+        return RunLimits(
+            max_output_bytes=self.max_node_output_bytes,
+            max_json_depth=self.max_json_depth,
+            max_input_bytes=self.max_input_bytes,
+            max_human_input_bytes=self.max_human_input_bytes,
         )

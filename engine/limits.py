@@ -17,6 +17,10 @@ class RunLimits:
     """Largest node output (and run output), measured as UTF-8 encoded JSON; larger fails the node."""
     max_json_depth: int = 64
     """Deepest nesting of a node output or run value (objects and arrays)."""
+    max_input_bytes: int = 1_000_000
+    """Largest run inputs (and input of a re-run from a node), as UTF-8 encoded JSON."""
+    max_human_input_bytes: int = 1_000_000
+    """Largest answer to a human task, as UTF-8 encoded JSON."""
     max_template_output_bytes: int = 1_000_000
     """Largest text one template may render (UTF-8 bytes)."""
     template_cpu_seconds: float = 1.0

@@ -14,14 +14,18 @@ from uuid import UUID
 from pydantic import JsonValue
 from pydantic_ai.models import Model
 
-from engine.records import HumanTask, RunEvent, RunRecord, RunState, Transition, Usage
+from engine.records import HumanTask, NodeRun, RunEvent, RunRecord, RunState, Transition, Usage
 
 
 class RunStore(Protocol):
     """Durable run state."""
 
-    async def create(self, run: RunRecord) -> None:
-        """Record a new PENDING run (no events yet)."""
+    async def create(self, run: RunRecord, node_runs: Sequence[NodeRun] = ()) -> None:
+        """Record a new PENDING run (no events yet), with the node runs it starts from, atomically.
+
+        Raises:
+            UnstorableTransitionError: the store cannot hold what the run carries; nothing was recorded.
+        """
         ...
 
     async def load(self, run_id: UUID) -> RunState | None:
@@ -33,6 +37,8 @@ class RunStore(Protocol):
 
         Raises:
             StaleRunError: the run's `last_seq` is no longer `transition.expected_seq`.
+            UnstorableTransitionError: the store cannot hold what the transition carries; nothing
+                of it was written, and other runs' transitions are not affected.
         """
         ...
 

@@ -208,3 +208,11 @@ class RunState:
 
 class StaleRunError(Exception):
     """A transition was based on an outdated `last_seq`: someone else advanced the run."""
+
+
+class UnstorableTransitionError(Exception):
+    """The store refused what a transition holds (not a failure to reach it): retrying cannot help.
+
+    Values the engine produces pass `engine.value_policy` first; this reports anything that still
+    slipped through, so that the run fails with the reason instead of poisoning other runs' writes.
+    """

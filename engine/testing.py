@@ -56,11 +56,16 @@ class InMemoryRunStore:
         """An empty store."""
         self._runs: dict[UUID, _StoredRun] = {}
 
-    async def create(self, run: RunRecord) -> None:
-        """Record a new run; a run id may be created once."""
+    async def create(self, run: RunRecord, node_runs: Sequence[NodeRun] = ()) -> None:
+        """Record a new run with the node runs it starts from; a run id may be created once."""
         if run.id in self._runs:
             raise ValueError(f"run {run.id} exists already")
-        self._runs[run.id] = _StoredRun(run)
+        for row in node_runs:
+            if not _same_run(run.id, row.run_id):
+                raise ValueError(f"a node run of run {row.run_id} given to create run {run.id}")
+        stored = self._runs[run.id] = _StoredRun(run)
+        for row in node_runs:
+            stored.node_runs[row.node_id, row.iteration] = row
 
     async def load(self, run_id: UUID) -> RunState | None:
         """Everything recorded about a run; node runs in the order they were first recorded."""

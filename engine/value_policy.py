@@ -24,6 +24,8 @@ from typing import NamedTuple
 import anyio
 import pydantic_core
 
+from engine.json_paths import json_path
+
 OFF_LOOP_BYTES = 65_536
 """Values whose JSON is larger than this are checked in a worker thread by `check_value`."""
 
@@ -50,8 +52,8 @@ class ValueProblem(NamedTuple):
     """`VALUE_TOO_LARGE`, `VALUE_TOO_DEEP`, `UNSTORABLE_TEXT`, `UNSTORABLE_NUMBER` or `NOT_JSON`."""
     message: str
     """A sentence for the user, naming the place in the value."""
-    path: str
-    """Where in the value, as a JSON path relative to it (`""` for the value itself, `.a[0]` below)."""
+    location: tuple[str | int, ...]
+    """Where in the value: the keys and indexes leading there (empty for the value itself)."""
 
 
 def text_problem(text: str) -> str | None:
@@ -77,24 +79,19 @@ def printable(text: str) -> str:
     return _UNSTORABLE_TEXT.sub(_REPLACEMENT, text)
 
 
-def _step(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]"
-
-
-def _walk(value: object) -> Iterator[tuple[str, int, object, bool]]:
-    """(path, depth, item, is_key) for the value and everything inside it, iteratively, parents first."""
-    pending: list[tuple[str, int, object]] = [("", 0, value)]
+def _walk(value: object) -> Iterator[tuple[tuple[str | int, ...], int, object, bool]]:
+    """(location, depth, item, is_key) for the value and everything inside it, iteratively, parents
+    first; a key is reported at the location of its object."""
+    pending: list[tuple[tuple[str | int, ...], int, object]] = [((), 0, value)]
     while pending:
-        path, depth, item = pending.pop()
-        yield path, depth, item, False
+        location, depth, item = pending.pop()
+        yield location, depth, item, False
         if type(item) is dict:
             for key, child in item.items():
-                yield path, depth, key, True
-                pending.append((_step(path, str(key)), depth + 1, child))
+                yield location, depth, key, True
+                pending.append(((*location, printable(str(key))), depth + 1, child))
         elif type(item) is list:
-            pending.extend((_step(path, index), depth + 1, child) for index, child in enumerate(item))
+            pending.extend(((*location, index), depth + 1, child) for index, child in enumerate(item))
 
 
 def _item_problem(  # noqa: PLR0911 - one verdict per kind of JSON item
@@ -126,19 +123,19 @@ def _item_problem(  # noqa: PLR0911 - one verdict per kind of JSON item
     return "NOT_JSON", f"is a {kind.__name__}, which is not a JSON value"
 
 
-def _shown(path: str) -> str:
-    shown = path.lstrip(".")
+def _shown(location: tuple[str | int, ...]) -> str:
+    shown = json_path(location)
     return shown if len(shown) <= 60 else shown[:60] + "…"
 
 
 def _located(value: object, max_depth: int, what: str) -> ValueProblem | None:
     # The slow, exact search: only once the fast checks have found something (or could not run).
-    for path, depth, item, is_key in _walk(value):
+    for location, depth, item, is_key in _walk(value):
         found = _item_problem(item, depth, max_depth, is_key)
         if found is not None:
             code, phrase = found
-            where = f"{what} at {_shown(path)}" if path else what
-            return ValueProblem(code, f"{where} {phrase}", path)
+            where = f"{what} at {_shown(location)}" if location else what
+            return ValueProblem(code, f"{where} {phrase}", location)
     return None
 
 
@@ -160,7 +157,7 @@ def _nesting(encoded: bytes, limit: int) -> int:
 def _judged(value: object, encoded: bytes, max_bytes: int, max_depth: int, what: str) -> ValueProblem | None:
     if len(encoded) > max_bytes:
         message = f"{what} is {len(encoded):,} bytes as JSON; the limit is {max_bytes:,}"
-        return ValueProblem("VALUE_TOO_LARGE", message, "")
+        return ValueProblem("VALUE_TOO_LARGE", message, ())
     suspect = (
         (b"\\u0000" in encoded and _NUL_ESCAPE.search(encoded) is not None)
         or (
@@ -201,7 +198,7 @@ def value_problem(
     encoded = _encoded(value)
     if encoded is None:
         found = _located(value, max_depth, what)
-        return found or ValueProblem("NOT_JSON", f"{what} cannot be encoded as JSON", "")
+        return found or ValueProblem("NOT_JSON", f"{what} cannot be encoded as JSON", ())
     return _judged(value, encoded, max_bytes, max_depth, what)
 
 

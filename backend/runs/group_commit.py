@@ -24,7 +24,7 @@ from uuid import UUID
 import asyncpg
 
 from backend.runs.commit_sql import COMMIT_SQL, commit_parameters
-from engine.records import RunStatus, StaleRunError, Transition
+from engine.records import RunStatus, StaleRunError, Transition, UnstorableTransitionError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,39 @@ def _continues(transition: Transition) -> bool:
     """Whether the run will take another step soon after this transition."""
     status = transition.run.status
     return not (status.terminal or status is RunStatus.WAITING)
+
+
+def refused(exc: BaseException) -> bool:
+    """Whether a write failed because of what it carried (as opposed to reaching the database).
+
+    PostgreSQL's data exceptions (class 22: text it cannot hold, numbers out of range...) and
+    program limits (class 54: too large, too deep), or an encoding error before anything was sent.
+    """
+    return isinstance(
+        exc,
+        asyncpg.DataError
+        | asyncpg.ProgramLimitExceededError
+        | UnicodeError
+        | ValueError
+        | TypeError
+        | RecursionError,
+    )
+
+
+def refusal(exc: BaseException) -> UnstorableTransitionError:
+    """The error a refused write is reported as (`refused(exc)` is true)."""
+    return UnstorableTransitionError(f"the database refused the step: {type(exc).__name__}: {exc}")
+
+
+def _settle(batch: list[Waiting], written: set[UUID]) -> None:
+    for transition, future in batch:
+        if future.done():
+            continue
+        if transition.run.id in written:
+            future.set_result(None)
+        else:
+            stale = f"run {transition.run.id} moved past seq {transition.expected_seq}"
+            future.set_exception(StaleRunError(stale))
 
 
 class GroupCommitter:
@@ -134,25 +167,50 @@ class GroupCommitter:
         self._writing |= runs
         return batch
 
+    async def _statement(self, transitions: list[Transition]) -> set[UUID]:
+        """Write transitions with one statement; the ids of the runs whose transition was written."""
+        parameters = commit_parameters(transitions)
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(COMMIT_SQL, *parameters)
+        return {row["id"] for row in rows}
+
+    async def _write_alone(self, transition: Transition, future: asyncio.Future[None]) -> None:
+        try:
+            written = await self._statement([transition])
+        except Exception as exc:
+            if not refused(exc):
+                raise
+            log.warning(
+                "run %s: a transition was refused: %s: %s", transition.run.id, type(exc).__name__, exc
+            )
+            if not future.done():
+                future.set_exception(refusal(exc))
+        else:
+            _settle([(transition, future)], written)
+
     async def _write(self, batch: list[Waiting]) -> None:
         try:
-            async with self._pool.acquire() as connection:
-                rows = await connection.fetch(COMMIT_SQL, *commit_parameters([t for t, _ in batch]))
+            if len(batch) == 1:
+                await self._write_alone(*batch[0])
+                return
+            try:
+                written = await self._statement([transition for transition, _ in batch])
+            except Exception as exc:
+                if not refused(exc):
+                    raise
+                # Something in the batch cannot be stored: write each transition on its own, so
+                # that only the runs whose transition is refused fail.
+                log.warning("a batch of %d run transitions was refused; writing them one by one", len(batch))
+                for transition, future in batch:
+                    await self._write_alone(transition, future)
+            else:
+                _settle(batch, written)
         except Exception as exc:
+            # the database cannot be reached (or a bug): every waiter gets the error, nothing is lost
             log.exception("writing %d run transitions failed", len(batch))
             for _, future in batch:
                 if not future.done():
                     future.set_exception(exc)
-        else:
-            written = {row["id"] for row in rows}
-            for transition, future in batch:
-                if future.done():
-                    continue
-                if transition.run.id in written:
-                    future.set_result(None)
-                else:
-                    stale = f"run {transition.run.id} moved past seq {transition.expected_seq}"
-                    future.set_exception(StaleRunError(stale))
         finally:
             self._writing -= {transition.run.id for transition, _ in batch}
             queued = {transition.run.id for transition, _ in self._pending}

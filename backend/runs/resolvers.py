@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from backend.gql.common import Connection, NotFound, UserInputError, json_value
+from backend.gql.common import Connection, UserInputError, json_value
 from backend.gql.context import Info, principal_of
 from backend.pagination import InvalidPageError, Page, PageRequest
 from backend.runs.types import (
@@ -99,6 +99,4 @@ class RunMutation:
         result = await info.context.services.runs.rerun_from_node(
             principal_of(info), run_id, node_id, json_value(input)
         )
-        if isinstance(result, records.RunRecord):
-            return Run.of(result)
-        return NotFound(id=strawberry.ID(result.id), message=result.message)
+        return Run.of(result) if isinstance(result, records.RunRecord) else problem_type(result)

@@ -30,7 +30,8 @@ from backend.workflows.repository import WorkflowRepository
 from backend.workflows.service import parse_id
 from engine.dsl import EmbeddingNode, LlmNode
 from engine.execution import Accepted, Engine, InvalidInput
-from engine.graph import Problem
+from engine.graph import Problem, json_path
+from engine.limits import RunLimits
 from engine.records import (
     HumanTask,
     NodeRun,
@@ -39,8 +40,17 @@ from engine.records import (
     RunRecord,
     RunStatus,
     TaskStatus,
-    Transition,
 )
+from engine.value_policy import value_problem
+
+
+def _storable_problems(value: JsonValue, path: str, max_bytes: int, limits: RunLimits) -> tuple[Problem, ...]:
+    """The value policy's verdict on an input, as a problem located under `path`."""
+    problem = value_problem(value, max_bytes=max_bytes, max_depth=limits.max_json_depth, what=path)
+    if problem is None:
+        return ()
+    located = json_path((path, *problem.location))
+    return (Problem(code=problem.code, message=problem.message, path=located, node_id=None),)
 
 
 def _input_problems(schema: JsonValue, inputs: JsonValue) -> tuple[Problem, ...]:
@@ -83,8 +93,10 @@ class RunService:
         host: RunHost,
         credentials: CredentialService,
         control: RunControl,
+        limits: RunLimits,
     ) -> None:
         self._runs = runs
+        self._limits = limits
         self._store = store
         self._workflows = workflows
         self._graphs = graphs
@@ -132,8 +144,11 @@ class RunService:
         workflow = None if uuid is None else await self._workflows.get(principal.workspace_id, uuid)
         if workflow is None:
             return NotFound(id=workflow_id, message=f"no workflow {workflow_id}")
-        pinned = await self._graphs.get(workflow.id, workflow.version)
         inputs = {} if inputs is None else inputs
+        problems = _storable_problems(inputs, "inputs", self._limits.max_input_bytes, self._limits)
+        if problems:
+            return InvalidRunInputs(problems=problems)
+        pinned = await self._graphs.get(workflow.id, workflow.version)
         problems = _input_problems(pinned.definition.inputs, inputs)
         if problems:
             return InvalidRunInputs(problems=problems)
@@ -177,6 +192,9 @@ class RunService:
         run = await self.get(principal, run_id)
         if run is None:
             return NotFound(id=run_id, message=f"no run {run_id}")
+        refused = _storable_problems(value, "input", self._limits.max_human_input_bytes, self._limits)
+        if refused:
+            return InvalidHumanInput(message=refused[0].message, errors=(refused[0].message,))
         if run.status is RunStatus.RUNNING and not self._host.executing(run.id):
             # other branches still run, in another process: only that execution can take the input
             command = Command("submit", run.id, RunControl.reply_channel(), node_id, value)
@@ -206,18 +224,27 @@ class RunService:
 
     async def rerun_from_node(
         self, principal: Principal, run_id: str, node_id: str, value: JsonValue
-    ) -> RunRecord | NotFound:
+    ) -> RunRecord | NotFound | InvalidRunInputs:
         """A new run of the same version: outputs upstream of `node_id` are reused, `node_id` runs
-        again with `value` as its input, and everything after it runs afresh."""
+        again with `value` as its input, and everything after it runs afresh.
+
+        Like `start`, it refuses to start a run of a deleted workflow. The new run and the node runs
+        it starts from are created in one transaction: either the whole re-run exists, or nothing.
+        """
         source = await self.get(principal, run_id)
         if source is None:
             return NotFound(id=run_id, message=f"no run {run_id}")
+        if await self._workflows.get(principal.workspace_id, source.workflow_id) is None:
+            return NotFound(id=run_id, message=f"the workflow of run {run_id} was deleted")
         pinned = await self._graphs.get(source.workflow_id, source.version)
         if node_id not in pinned.graph.nodes:
             return NotFound(id=node_id, message=f"the workflow has no node {node_id}")
+        problems = _storable_problems(value, "input", self._limits.max_input_bytes, self._limits)
+        if problems:
+            return InvalidRunInputs(problems=problems)
         state = await self._store.load(source.id)
-        assert state is not None  # the run was just read
-        now = datetime.now(UTC)
+        if state is None:  # deleted between the two reads
+            return NotFound(id=run_id, message=f"no run {run_id}")
         run = RunRecord(
             id=uuid4(),
             workspace_id=source.workspace_id,
@@ -225,7 +252,7 @@ class RunService:
             version=source.version,
             status=RunStatus.PENDING,
             inputs=source.inputs,
-            created_at=now,
+            created_at=datetime.now(UTC),
         )
         upstream = pinned.graph.ancestors(node_id) - {node_id}
         reused = tuple(
@@ -236,8 +263,7 @@ class RunService:
         start_here = NodeRun(
             run_id=run.id, node_id=node_id, iteration=0, status=NodeStatus.PENDING, input=value
         )
-        await self._store.create(run)
-        await self._store.commit(Transition(run=run, expected_seq=0, node_runs=(*reused, start_here)))
+        await self._store.create(run, (*reused, start_here))
         self._host.schedule(run.id, run.workflow_id, run.version)
         return run
 

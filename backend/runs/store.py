@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -10,8 +10,8 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from backend.runs.commit_sql import decode_usage, encode_json
-from backend.runs.group_commit import GroupCommitter
+from backend.runs.commit_sql import COMMIT_SQL, commit_parameters, decode_usage, encode_json
+from backend.runs.group_commit import GroupCommitter, refusal, refused
 from engine.records import (
     HumanTask,
     NodeRun,
@@ -166,21 +166,34 @@ class PostgresRunStore:
         self._pool = pool
         self._committer = GroupCommitter(pool, batches_in_flight=batches_in_flight)
 
-    async def create(self, run: RunRecord) -> None:
-        """Insert a new run."""
-        async with self._pool.acquire() as connection:
-            await connection.execute(
-                "INSERT INTO runs (id, workspace_id, workflow_id, version, status, inputs, last_seq, "
-                "created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)",
-                run.id,
-                run.workspace_id,
-                run.workflow_id,
-                run.version,
-                run.status.value,
-                encode_json(run.inputs),
-                run.last_seq,
-                run.created_at,
-            )
+    async def create(self, run: RunRecord, node_runs: Sequence[NodeRun] = ()) -> None:
+        """Insert a new run and the node runs it starts from, in one transaction.
+
+        Raises:
+            UnstorableTransitionError: PostgreSQL refused what the run carries; nothing was inserted.
+        """
+        try:
+            async with self._pool.acquire() as connection, connection.transaction():
+                await connection.execute(
+                    "INSERT INTO runs (id, workspace_id, workflow_id, version, status, inputs, last_seq, "
+                    "created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)",
+                    run.id,
+                    run.workspace_id,
+                    run.workflow_id,
+                    run.version,
+                    run.status.value,
+                    encode_json(run.inputs),
+                    run.last_seq,
+                    run.created_at,
+                )
+                if node_runs:
+                    # the same statement as every commit: a transition that adds rows and no events
+                    transition = Transition(run, run.last_seq, tuple(node_runs))
+                    await connection.fetch(COMMIT_SQL, *commit_parameters([transition]))
+        except Exception as exc:
+            if refused(exc):
+                raise refusal(exc) from exc
+            raise
 
     async def load(self, run_id: UUID) -> RunState | None:
         """The run, its node runs in recording order, and its human tasks: one round trip."""

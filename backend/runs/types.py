@@ -113,7 +113,8 @@ class Run:
     @strawberry.field(description="The workflow, as it is now (its `version` may be newer than the run's).")
     async def workflow(self, info: Info) -> Workflow:
         record = await loaders_of(info).workflows.load(self._record.workflow_id)
-        assert record is not None  # runs cascade-delete with their workflow; soft-deleted ones still load
+        if record is None:  # runs cascade-delete with their workflow; soft-deleted ones still load
+            raise LookupError(f"run {self._record.id} has no workflow {self._record.workflow_id}")
         return Workflow.from_record(record)
 
     @strawberry.field(description="Every node run so far, in the order they started.")
@@ -217,7 +218,7 @@ SubmitHumanInputResult = Annotated[
     Run | NotFound | NoOpenTask | InvalidHumanInput, strawberry.union("SubmitHumanInputResult")
 ]
 RetryRunResult = Annotated[Run | NotFound | RunNotRetryable, strawberry.union("RetryRunResult")]
-RerunFromNodeResult = Annotated[Run | NotFound, strawberry.union("RerunFromNodeResult")]
+RerunFromNodeResult = Annotated[Run | NotFound | InvalidRunInputs, strawberry.union("RerunFromNodeResult")]
 
 ProblemType = (
     NotFound

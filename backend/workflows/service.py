@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -18,8 +17,9 @@ from backend.workflows.records import (
     WorkflowVersionRecord,
 )
 from backend.workflows.repository import WorkflowRepository
-from engine.dsl.limits import MAX_DEFINITION_BYTES, MAX_NAME_LENGTH
+from engine.dsl.limits import MAX_NAME_LENGTH
 from engine.graph import Problem, Validation, validate_definition
+from engine.value_policy import text_problem
 
 
 def parse_id(value: str) -> UUID | None:
@@ -31,24 +31,15 @@ def parse_id(value: str) -> UUID | None:
 
 
 def check_definition(definition: object) -> Validation | InvalidWorkflow:
-    """Validate a definition, size limit first, returning every problem found."""
-    size = len(json.dumps(definition, ensure_ascii=False).encode())
-    if size > MAX_DEFINITION_BYTES:
-        return InvalidWorkflow(
-            problems=(
-                Problem(
-                    code="DEFINITION_TOO_LARGE",
-                    message=f"the definition is {size} bytes; the limit is {MAX_DEFINITION_BYTES}",
-                    path=None,
-                    node_id=None,
-                ),
-            )
-        )
+    """Validate a definition (the value policy, size limit included, first), returning every problem."""
     validation = validate_definition(definition)
     return validation if validation.valid else InvalidWorkflow(problems=validation.problems)
 
 
 def _name_problems(name: str) -> tuple[Problem, ...]:
+    unstorable = text_problem(name)
+    if unstorable is not None:
+        return (Problem(code="UNSTORABLE_TEXT", message=f"the name {unstorable}", path="name", node_id=None),)
     stripped = name.strip()
     if not stripped:
         return (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -36,17 +36,28 @@ class Workflow:
     created_at: datetime
     updated_at: datetime
 
-    _versions: strawberry.Private[list[WorkflowVersion]]
+    _record: strawberry.Private[records.WorkflowRecord]
+    _versions: strawberry.Private[list[WorkflowVersion] | None]
+    """Loaded with a whole page of workflows when the query selects them (see `present`)."""
 
-    @strawberry.field(description="Every saved version, newest first.")
-    def versions(self) -> list[WorkflowVersion]:
-        return self._versions
+    @strawberry.field(description="Every saved version, newest first.", graphql_type=list[WorkflowVersion])
+    def versions(self, info: Info) -> list[WorkflowVersion] | Awaitable[list[WorkflowVersion]]:
+        # Whoever built this object, the answer is the workflow's versions: taken from the page's
+        # batch when `present` loaded it, from this request's DataLoader otherwise (a sync resolver
+        # may return an awaitable; graphql-core awaits it).
+        if self._versions is not None:
+            return self._versions
+        return self._load_versions(info)
+
+    async def _load_versions(self, info: Info) -> list[WorkflowVersion]:
+        found = await loaders_of(info).workflow_versions.load(self._record.id)
+        return [WorkflowVersion.from_record(version) for version in found]
 
     @classmethod
     def from_record(
-        cls, record: records.WorkflowRecord, versions: Sequence[records.WorkflowVersionRecord] = ()
+        cls, record: records.WorkflowRecord, versions: Sequence[records.WorkflowVersionRecord] | None = None
     ) -> Workflow:
-        """Build from a workflow record and, when the query selects them, its versions."""
+        """Build from a workflow record and, when they were loaded already, its versions."""
         return cls(
             id=strawberry.ID(str(record.id)),
             name=record.name,
@@ -54,7 +65,8 @@ class Workflow:
             definition=JSON(record.definition),
             created_at=record.created_at,
             updated_at=record.updated_at,
-            _versions=[WorkflowVersion.from_record(version) for version in versions],
+            _record=record,
+            _versions=None if versions is None else [WorkflowVersion.from_record(v) for v in versions],
         )
 
 

@@ -10,7 +10,7 @@ from engine.dsl.kinds.output import OutputNode, OutputParams
 from engine.dsl.kinds.retrieve import RetrieveNode, RetrieveParams
 from engine.dsl.kinds.template import TemplateNode, TemplateParams
 from engine.dsl.kinds.tool import ToolNode, ToolParams
-from engine.dsl.limits import MAX_DEFINITION_BYTES, MAX_NAME_LENGTH, MAX_NODES
+from engine.dsl.limits import MAX_DEFINITION_BYTES, MAX_DEFINITION_DEPTH, MAX_NAME_LENGTH, MAX_NODES
 from engine.dsl.node_base import NodeBase, OnError, Position, RetryPolicy
 from engine.dsl.registry import (
     NODE_SPECS,
@@ -35,6 +35,7 @@ __all__ = [
     "EXPRESSION_TEMPLATE",
     "JSON_TEMPLATE",
     "MAX_DEFINITION_BYTES",
+    "MAX_DEFINITION_DEPTH",
     "MAX_NAME_LENGTH",
     "MAX_NODES",
     "MODEL_PROVIDERS",

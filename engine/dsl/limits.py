@@ -10,5 +10,8 @@ MAX_NODES = 500
 MAX_DEFINITION_BYTES = 1_000_000
 """Largest definition accepted, measured as UTF-8 encoded JSON."""
 
+MAX_DEFINITION_DEPTH = 64
+"""Deepest nesting of arrays and objects in a definition (JSON Schemas and request bodies nest)."""
+
 MAX_NAME_LENGTH = 200
 """Longest workflow name accepted."""

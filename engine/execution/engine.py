@@ -11,7 +11,7 @@ from pydantic import JsonValue
 
 from engine.execution.execution import Execution
 from engine.execution.jobs import Message, Submission
-from engine.execution.lifecycle import cancel_transition, retry_transition, submit_transition
+from engine.execution.lifecycle import cancel_transition, fail_transition, retry_transition, submit_transition
 from engine.execution.mailbox import Mailbox
 from engine.execution.outcomes import Accepted, NoOpenTask, SubmitOutcome
 from engine.execution.plan import plan_for
@@ -20,6 +20,7 @@ from engine.nodes.base import ExecutorFunction, NodeServices
 from engine.nodes.registry import EXECUTORS
 from engine.ports import EventSink, RunStore
 from engine.records import RunState, RunStatus, StaleRunError, Transition
+from engine.value_policy import printable
 
 _REMEMBERED = 1024
 """Committed states kept for the execute() that follows a submit or retry (oldest dropped first)."""
@@ -154,6 +155,10 @@ class Engine:
         status = await execution.run()
         if execution.error is not None:
             raise execution.error
+        if execution.refused is not None:
+            return await self._fail_recorded(
+                run_id, f"a step of the run could not be recorded: {execution.refused}"
+            )
         if execution.cancel_requested:
             return await self._cancel_recorded(run_id)
         if status is None or execution.superseded:
@@ -228,6 +233,29 @@ class Engine:
                 break
         try:
             return await self._cancel_recorded(run_id) is RunStatus.CANCELLED
+        finally:
+            self._release(run_id)
+
+    async def fail(self, run_id: UUID, reason: str) -> bool:
+        """Fail a run that cannot go on (e.g. its workflow version no longer validates).
+
+        Args:
+            run_id: The run.
+            reason: The run's error.
+
+        Returns:
+            Whether the run was failed (False when it was already terminal, or is executing here).
+
+        Raises:
+            KeyError: No such run.
+        """
+        while True:
+            if run_id in self._live:
+                return False
+            if not await self._exclusive(run_id):
+                break
+        try:
+            return await self._fail_recorded(run_id, reason) is RunStatus.FAILED
         finally:
             self._release(run_id)
 
@@ -309,11 +337,16 @@ class Engine:
         transition = await self._change(run_id, lambda state: cancel_transition(state, self._clock()))
         return transition.run.status if transition is not None else await self._recorded_status(run_id)
 
+    async def _fail_recorded(self, run_id: UUID, reason: str) -> RunStatus:
+        error = printable(reason)
+        transition = await self._change(run_id, lambda state: fail_transition(state, error, self._clock()))
+        return transition.run.status if transition is not None else await self._recorded_status(run_id)
+
     async def _submit_recorded(self, run_id: UUID, node_id: str, value: JsonValue) -> SubmitOutcome:
         refusal: list[SubmitOutcome] = []
 
         def decide(state: RunState) -> Transition | None:
-            decided = submit_transition(state, node_id, value, self._clock())
+            decided = submit_transition(state, node_id, value, self._clock(), self._services.limits)
             if isinstance(decided, Transition):
                 return decided
             refusal.append(decided)

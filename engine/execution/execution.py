@@ -23,7 +23,7 @@ from engine.execution.plan import Plan
 from engine.execution.scheduler import Scheduler
 from engine.nodes.base import ExecutorFunction, NodeServices
 from engine.ports import EventSink, RunStore
-from engine.records import EventType, RunEvent, RunState, RunStatus, StaleRunError
+from engine.records import EventType, RunEvent, RunState, RunStatus, StaleRunError, UnstorableTransitionError
 
 
 class Execution:
@@ -54,6 +54,8 @@ class Execution:
         """Set when the store refused a step: another executor advanced the run."""
         self.error: Exception | None = None
         """A store or sink failure that ended the execution."""
+        self.refused: UnstorableTransitionError | None = None
+        """Set when the store refused what a step holds; the caller then fails the run."""
         self._plan = plan
         self._store = store
         self._sink = sink
@@ -146,6 +148,9 @@ class Execution:
             except StaleRunError:
                 self.superseded = True
                 ok = False
+            except UnstorableTransitionError as error:
+                self.refused = error
+                ok = False
             except Exception as error:  # a store or sink failure: surfaced by the engine
                 self.error = error
                 ok = False
@@ -159,7 +164,9 @@ class Execution:
         for submission in replies:
             if not ok:
                 submission.outcome = None
-                submission.error = self.error or StaleRunError("the run is executed elsewhere")
+                submission.error = (
+                    self.error or self.refused or StaleRunError("the run is executed elsewhere")
+                )
             submission.done.set()
         return ok
 

@@ -8,7 +8,9 @@ from jsonschema import Draft202012Validator
 from pydantic import JsonValue
 
 from engine.execution.outcomes import InvalidInput
+from engine.limits import RunLimits
 from engine.records import HumanTask, TaskStatus
+from engine.value_policy import value_problem
 
 
 def schema_errors(schema: JsonValue, value: JsonValue) -> list[str]:
@@ -24,6 +26,24 @@ def schema_errors(schema: JsonValue, value: JsonValue) -> list[str]:
     validator = Draft202012Validator(schema if isinstance(schema, dict | bool) else {})
     found = sorted((error.json_path, error.message) for error in validator.iter_errors(value))
     return [f"{path}: {message}" for path, message in found]
+
+
+def submission_errors(schema: JsonValue, value: JsonValue, limits: RunLimits) -> list[str]:
+    """Why a human task's answer is refused: it cannot be stored (`engine.value_policy`), or it breaks
+    the task's schema.
+
+    Args:
+        schema: The task's schema.
+        value: The submitted input.
+        limits: The run's limits (`max_human_input_bytes`, `max_json_depth`).
+
+    Returns:
+        The reasons; empty when the input is accepted.
+    """
+    problem = value_problem(
+        value, max_bytes=limits.max_human_input_bytes, max_depth=limits.max_json_depth, what="the input"
+    )
+    return [problem.message] if problem is not None else schema_errors(schema, value)
 
 
 def invalid_input(errors: list[str]) -> InvalidInput:

@@ -11,8 +11,9 @@ from datetime import datetime
 from pydantic import JsonValue
 
 from engine.dsl import SUBMITTED_BRANCH
-from engine.execution.human_input import closed_task, invalid_input, schema_errors
+from engine.execution.human_input import closed_task, invalid_input, submission_errors
 from engine.execution.outcomes import InvalidInput, NoOpenTask
+from engine.limits import RunLimits
 from engine.records import (
     EventType,
     HumanTask,
@@ -47,16 +48,8 @@ def _transition(
     return Transition(after, seq, node_runs, recorded, tasks)
 
 
-def cancel_transition(state: RunState, now: datetime) -> Transition | None:
-    """Cancel a run: unfinished node runs fail as `cancelled`, open tasks close.
-
-    Args:
-        state: The run as recorded.
-        now: The time of the change.
-
-    Returns:
-        The transition, or None when the run is already terminal.
-    """
+def _ended(state: RunState, now: datetime, status: RunStatus, error: str | None) -> Transition | None:
+    # The run ends as `status`: unfinished node runs fail as `cancelled`, open tasks close.
     run = state.run
     if run.status.terminal:
         return None
@@ -69,9 +62,39 @@ def cancel_transition(state: RunState, now: datetime) -> Transition | None:
             data["error"] = "cancelled"
             events.append((EventType.NODE_FAILED, row.node_id, data))
     tasks = tuple(closed_task(task, None, now) for task in state.tasks if task.status is TaskStatus.OPEN)
-    events.append((EventType.RUN_CANCELLED, None, {}))
-    changed = run._replace(status=RunStatus.CANCELLED, finished_at=now)
+    if status is RunStatus.CANCELLED:
+        events.append((EventType.RUN_CANCELLED, None, {}))
+    else:
+        events.append((EventType.RUN_FAILED, None, {"error": error}))
+    changed = run._replace(status=status, error=error, finished_at=now)
     return _transition(run, changed, events, now, node_runs=tuple(rows), tasks=tasks)
+
+
+def cancel_transition(state: RunState, now: datetime) -> Transition | None:
+    """Cancel a run: unfinished node runs fail as `cancelled`, open tasks close.
+
+    Args:
+        state: The run as recorded.
+        now: The time of the change.
+
+    Returns:
+        The transition, or None when the run is already terminal.
+    """
+    return _ended(state, now, RunStatus.CANCELLED, state.run.error)
+
+
+def fail_transition(state: RunState, error: str, now: datetime) -> Transition | None:
+    """Fail a run that cannot go on (a step it cannot record, a version it cannot execute).
+
+    Args:
+        state: The run as recorded.
+        error: Why, for the run's `error` (text the store can hold).
+        now: The time of the change.
+
+    Returns:
+        The transition, or None when the run is already terminal.
+    """
+    return _ended(state, now, RunStatus.FAILED, error)
 
 
 def retry_transition(state: RunState, now: datetime) -> Transition | None:
@@ -92,7 +115,7 @@ def retry_transition(state: RunState, now: datetime) -> Transition | None:
 
 
 def submit_transition(
-    state: RunState, node_id: str, value: JsonValue, now: datetime
+    state: RunState, node_id: str, value: JsonValue, now: datetime, limits: RunLimits
 ) -> Transition | NoOpenTask | InvalidInput:
     """Accept human input for a waiting run: the task closes, its node succeeds, the run resumes.
 
@@ -101,6 +124,7 @@ def submit_transition(
         node_id: The human node.
         value: The input.
         now: The time of the change.
+        limits: The run's limits on human input.
 
     Returns:
         The transition, or why the input is not taken.
@@ -111,7 +135,7 @@ def submit_transition(
     )
     if run.status is not RunStatus.WAITING or task is None:
         return NoOpenTask(f"node '{node_id}' is not waiting for input")
-    errors = schema_errors(task.schema, value)
+    errors = submission_errors(task.schema, value, limits)
     if errors:
         return invalid_input(errors)
     row = next(row for row in state.node_runs if row.node_id == node_id and row.iteration == task.iteration)

@@ -16,7 +16,7 @@ from pydantic import JsonValue
 
 from engine.dsl import SUBMITTED_BRANCH, TIMEOUT_BRANCH, Edge
 from engine.execution.edges import INACTIVE, Carried, carried
-from engine.execution.human_input import invalid_input, schema_errors
+from engine.execution.human_input import invalid_input, submission_errors
 from engine.execution.jobs import (
     Attempt,
     Backoff,
@@ -193,7 +193,7 @@ class Scheduler(NodeBook):
         task = self.waits.get(submission.node_id) if self.stopped is None else None
         if task is None:
             return NoOpenTask(f"node '{submission.node_id}' is not waiting for input")
-        errors = schema_errors(task.schema, submission.value)
+        errors = submission_errors(task.schema, submission.value, self.limits)
         if errors:
             return invalid_input(errors)
         self._answer(task, submission.value, SUBMITTED_BRANCH)

@@ -1,9 +1,11 @@
 """What is wrong with a workflow definition, in a form clients can act on."""
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from engine.json_paths import json_path
+
+__all__ = ["Problem", "ProblemCode", "json_path"]
 
 
 class ProblemCode(StrEnum):
@@ -11,6 +13,8 @@ class ProblemCode(StrEnum):
 
     INVALID_DEFINITION = "INVALID_DEFINITION"
     DEFINITION_TOO_LARGE = "DEFINITION_TOO_LARGE"
+    DEFINITION_TOO_DEEP = "DEFINITION_TOO_DEEP"
+    UNSTORABLE_TEXT = "UNSTORABLE_TEXT"
     MISSING_FIELD = "MISSING_FIELD"
     UNKNOWN_FIELD = "UNKNOWN_FIELD"
     INVALID_TYPE = "INVALID_TYPE"
@@ -55,27 +59,3 @@ class Problem:
     """Where in the definition, as a JSON path such as `nodes[2].params.prompt`; none for the whole."""
     node_id: str | None = None
     """The node concerned, when there is one and its id could be read."""
-
-
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def json_path(parts: Iterable[str | int]) -> str:
-    """Write a location as a JSON path: `nodes[0].params.headers["Content-Type"]`.
-
-    Args:
-        parts: Keys and list indexes from the root of the definition.
-
-    Returns:
-        The path; keys that are not plain names are quoted in brackets.
-    """
-    text = ""
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif _PLAIN_KEY.match(part):
-            text += f".{part}" if text else part
-        else:
-            quoted = part.replace("\\", "\\\\").replace('"', '\\"')
-            text += f'["{quoted}"]'
-    return text

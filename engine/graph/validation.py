@@ -1,15 +1,15 @@
 """Validating a workflow definition: every problem at once, and the compiled graph when there is none."""
 
-import json
 from dataclasses import dataclass
 
-from engine.dsl import MAX_DEFINITION_BYTES, MAX_NODES, WorkflowDefinition
+from engine.dsl import MAX_DEFINITION_BYTES, MAX_DEFINITION_DEPTH, MAX_NODES, WorkflowDefinition
 from engine.graph.branch_rules import check_branches
 from engine.graph.compiled import CompiledGraph
 from engine.graph.graph_rules import check_graph
 from engine.graph.parsing import read_definition
-from engine.graph.problems import Problem, ProblemCode
+from engine.graph.problems import Problem, ProblemCode, json_path
 from engine.graph.template_rules import check_templates
+from engine.value_policy import value_problem
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,24 @@ def _refuse(code: ProblemCode, message: str) -> Validation:
     return Validation((Problem(code, message),), None, None)
 
 
-def _encoded_size(raw: object) -> int | None:
-    try:
-        return len(json.dumps(raw, ensure_ascii=False, allow_nan=False).encode())
-    except (TypeError, ValueError, RecursionError):
+_POLICY_CODES = {
+    "VALUE_TOO_LARGE": ProblemCode.DEFINITION_TOO_LARGE,
+    "VALUE_TOO_DEEP": ProblemCode.DEFINITION_TOO_DEEP,
+    "UNSTORABLE_TEXT": ProblemCode.UNSTORABLE_TEXT,
+}
+
+
+def _storable(raw: object) -> Validation | None:
+    # The value policy every stored value follows (engine.value_policy), before any other work.
+    found = value_problem(
+        raw, max_bytes=MAX_DEFINITION_BYTES, max_depth=MAX_DEFINITION_DEPTH, what="the definition"
+    )
+    if found is None:
         return None
+    code = _POLICY_CODES.get(found.code, ProblemCode.INVALID_DEFINITION)
+    path = json_path(found.location) or None
+    message = found.message[:1].upper() + found.message[1:]  # a sentence, as the other problems are
+    return Validation((Problem(code, message, path),), None, None)
 
 
 def validate_definition(raw: object) -> Validation:
@@ -54,15 +67,11 @@ def validate_definition(raw: object) -> Validation:
     """
     if not isinstance(raw, dict):
         return _refuse(ProblemCode.INVALID_DEFINITION, "A workflow definition must be a JSON object")
-    size = _encoded_size(raw)
-    if size is None:
-        return _refuse(
-            ProblemCode.INVALID_DEFINITION, "A workflow definition must be plain JSON (no NaN or Infinity)"
-        )
-    # Oversized definitions are refused before any per-node work, which would grow with them.
-    if size > MAX_DEFINITION_BYTES:
-        message = f"The definition takes {size} bytes; at most {MAX_DEFINITION_BYTES} are accepted"
-        return _refuse(ProblemCode.DEFINITION_TOO_LARGE, message)
+    # Oversized or unstorable definitions are refused before any per-node work, which would grow
+    # with them: text PostgreSQL cannot hold, numbers JSON cannot, too large, too deep.
+    refused = _storable(raw)
+    if refused is not None:
+        return refused
     nodes = raw.get("nodes")
     if isinstance(nodes, list) and len(nodes) > MAX_NODES:
         message = f"A workflow may have at most {MAX_NODES} nodes; this one has {len(nodes)}"

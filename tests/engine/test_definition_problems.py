@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.dsl import MAX_DEFINITION_BYTES
+from engine.dsl import MAX_DEFINITION_BYTES, MAX_DEFINITION_DEPTH
 from engine.graph import Problem, validate_definition
 from tests.engine.workflows import (
     codes,
@@ -34,7 +34,40 @@ def test_a_definition_holding_no_json_value_is_an_invalid_definition() -> None:
 
     problem = only_problem(validate_definition(raw))
 
-    assert located(problem) == ("INVALID_DEFINITION", None, None)
+    assert located(problem) == ("INVALID_DEFINITION", "nodes[0].params.temperature", None)
+    assert (
+        problem.message == "The definition at nodes[0].params.temperature is nan, which JSON cannot represent"
+    )
+
+
+def test_text_postgresql_cannot_store_is_refused_where_it_is() -> None:
+    nul = only_problem(validate_definition(workflow({**template("a"), "label": "x\x00y"})))
+    surrogate = only_problem(validate_definition(workflow(template("a", "{{ input }} \udc80"))))
+    key = only_problem(
+        validate_definition({**workflow(template("a")), "inputs": {"properties": {"k\x00": {}}}})
+    )
+
+    assert located(nul) == ("UNSTORABLE_TEXT", "nodes[0].label", None)
+    assert (
+        nul.message
+        == "The definition at nodes[0].label contains a NUL character (U+0000), which cannot be stored"
+    )
+    assert located(surrogate) == ("UNSTORABLE_TEXT", "nodes[0].params.template", None)
+    assert located(key) == ("UNSTORABLE_TEXT", "inputs.properties", None)
+    assert key.message.endswith("has a key that contains a NUL character (U+0000), which cannot be stored")
+
+
+def test_a_definition_nested_past_the_limit_is_refused() -> None:
+    body: object = "leaf"
+    for _ in range(MAX_DEFINITION_DEPTH):
+        body = [body]
+    raw = workflow(node("call", "tool", url="https://example.com", method="POST", body=body))
+
+    problem = only_problem(validate_definition(raw))
+
+    assert problem.code == "DEFINITION_TOO_DEEP"
+    assert problem.path is not None
+    assert problem.path.startswith("nodes[0].params.body[0][0]")
 
 
 def test_a_definition_larger_than_the_limit_is_refused_before_it_is_read() -> None:
@@ -202,14 +235,16 @@ def test_a_schema_that_is_no_json_schema_is_an_invalid_json_schema(raw: dict[str
     assert (problem.code, problem.path) == ("INVALID_JSON_SCHEMA", path)
 
 
-def test_a_schema_nested_too_deeply_to_check_is_an_invalid_json_schema() -> None:
+def test_a_schema_nested_too_deeply_to_check_is_refused_before_it_is_checked() -> None:
     schema: dict[str, object] = {"type": "string"}
     for _ in range(120):
         schema = {"type": "object", "properties": {"a": schema}}
 
     problem = only_problem(validate_definition({**seed(), "inputs": schema}))
 
-    assert located(problem) == ("INVALID_JSON_SCHEMA", "inputs", None)
+    assert problem.code == "DEFINITION_TOO_DEEP"
+    assert problem.path is not None
+    assert problem.path.startswith("inputs.properties.a.properties.a")
 
 
 @pytest.mark.parametrize("url", ["api.example.com/post", "ftp://example.com/file", "https://", "/relative"])
