@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,11 @@ def serve(port: int) -> None:
     uvloop.run(run())
 
 
-async def load(client: httpx.AsyncClient, send: Any, seconds: float, concurrency: int) -> dict[str, float]:
+Send = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
+"""One request of a load, sent with the given client."""
+
+
+async def load(client: httpx.AsyncClient, send: Send, seconds: float, concurrency: int) -> dict[str, float]:
     """Requests per second and latency percentiles of `send` under `concurrency` workers."""
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds

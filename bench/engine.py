@@ -222,7 +222,7 @@ def main() -> None:
     result: dict[str, Any] = {"engine": "flowloom"}
     for mode in arguments.mode or sorted(MODES):
         measured = anyio.run(
-            lambda mode=mode: measure(mode, runs=runs, repetitions=repetitions),
+            functools.partial(measure, mode, runs=runs, repetitions=repetitions),
             backend_options={"use_uvloop": arguments.loop == "uvloop"},
         )
         for workload, by_mode in measured.items():

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -85,15 +86,13 @@ class Server:
             self._output = out or ""
         return self._output
 
-    def graphql(
-        self, token: str, query: str, variables: dict[str, object] | None = None
-    ) -> dict[str, object]:
-        """POST a GraphQL document and return the JSON body."""
+    def graphql(self, token: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """POST a GraphQL document and return the JSON body (its shape is the document's)."""
         response = httpx.post(
             f"{self.url}/graphql",
             json={"query": query, "variables": variables or {}},
             headers={"Authorization": f"Bearer {token}"},
             timeout=30,
         )
-        body: dict[str, object] = response.json()
+        body: dict[str, Any] = response.json()
         return body

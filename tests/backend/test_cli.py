@@ -31,7 +31,7 @@ def test_embedded_mode_serves_issues_tokens_and_keeps_data_across_restarts(tmp_p
         created = server.graphql(
             token, operation("CreateWorkflow"), {"input": {"name": "Seed", "definition": seed_workflow()}}
         )
-        workflow = created["data"]["createWorkflow"]  # type: ignore[index]
+        workflow = created["data"]["createWorkflow"]
         assert workflow["__typename"] == "Workflow"
     finally:
         assert server.stop() == 0, server.output()
@@ -43,7 +43,7 @@ def test_embedded_mode_serves_issues_tokens_and_keeps_data_across_restarts(tmp_p
     again = Server(env, port=server.port).wait_ready()
     try:
         listed = again.graphql(token, operation("Workflows"))
-        nodes = [edge["node"] for edge in listed["data"]["workflows"]["edges"]]  # type: ignore[index]
+        nodes = [edge["node"] for edge in listed["data"]["workflows"]["edges"]]
         assert [(node["id"], node["definition"]) for node in nodes] == [(workflow["id"], seed_workflow())]
     finally:
         assert again.stop() == 0

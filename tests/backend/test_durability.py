@@ -24,7 +24,7 @@ def wait_until(condition: Any, timeout: float = 20) -> None:
 
 def run_status(server: Server, token: str, run_id: str) -> dict[str, Any]:
     body = server.graphql(token, operation("Run"), {"id": run_id})
-    run: dict[str, Any] = body["data"]["run"]  # type: ignore[index]
+    run: dict[str, Any] = body["data"]["run"]
     return run
 
 
@@ -45,9 +45,9 @@ def test_killing_the_server_mid_run_loses_nothing_and_repeats_only_the_interrupt
     created = first.graphql(
         token, operation("CreateWorkflow"), {"input": {"name": "d", "definition": definition}}
     )
-    workflow_id = created["data"]["createWorkflow"]["id"]  # type: ignore[index]
+    workflow_id = created["data"]["createWorkflow"]["id"]
     started = first.graphql(token, operation("StartRun"), {"workflowId": workflow_id})
-    run_id = started["data"]["startRun"]["id"]  # type: ignore[index]
+    run_id = started["data"]["startRun"]["id"]
 
     wait_until(lambda: counting.count("/slow") == 1)
     first.stop(signal.SIGKILL)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -114,6 +114,7 @@ async def test_an_event_lost_while_redis_was_down_arrives_as_soon_as_it_returns(
 
     try:
         stream = run_events(broker, run.id, 0, stored)
+        assert isinstance(stream, AsyncGenerator)  # declared an iterator; closed here as subscribers do
         first = await anext(stream)
         redis.kill()
         await until_epoch_moves(broker)

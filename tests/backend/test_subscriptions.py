@@ -128,8 +128,8 @@ async def test_an_unknown_or_foreign_run_errors_that_subscription_only(
 ) -> None:
     mine = await start_run(gql, await create_workflow(gql, template_chain(2)))
     stranger = await new_tenant(services)
-    foreign = GraphQLClient(gql.http, stranger.token)
-    theirs = await start_run(foreign, await create_workflow(foreign, template_chain(1)))
+    stranger_gql = GraphQLClient(gql.http, stranger.token)
+    theirs = await start_run(stranger_gql, await create_workflow(stranger_gql, template_chain(1)))
 
     async with websocket(app) as socket:
         await connected(socket, tenant)

@@ -70,7 +70,13 @@ async def websocket(
     async with (
         httpx.AsyncClient(transport=ASGIWebSocketTransport(app=app), base_url="http://testserver") as client,
         aconnect_ws(
-            "/graphql", client, subprotocols=[protocol], keepalive_ping_interval_seconds=None, headers=headers
+            "/graphql",
+            client,
+            subprotocols=[protocol],
+            keepalive_ping_interval_seconds=None,
+            headers=headers,
+            # the default, named so that mypy can infer the session's type from it
+            session_class=AsyncWebSocketSession,
         ) as session,
     ):
         yield Socket(session, protocol)

@@ -15,6 +15,7 @@ from backend.knowledge.vectors import PostgresVectorStore
 from backend.runs.repository import RunRepository
 from backend.runs.store import PostgresRunStore
 from backend.services import Services
+from backend.workflows.records import WorkflowRecord
 from engine.records import RunEvent, RunRecord, RunStatus
 from tests.conformance.subjects import EmbedderSubject, RunStoreSubject, VectorStoreSubject
 from tests.fixtures_data import template_chain
@@ -28,7 +29,7 @@ async def postgres_run_store(request: pytest.FixtureRequest) -> AsyncIterator[Ru
     services: Services = request.getfixturevalue("services")
     tenant = await new_tenant(services)
     workflow = await services.workflows.create(tenant.principal, "conformance", template_chain(1))
-    assert not hasattr(workflow, "problems")
+    assert isinstance(workflow, WorkflowRecord), workflow
     store = PostgresRunStore(services.db.pool)
     reader = RunRepository(services.db.pool)
 
@@ -36,7 +37,7 @@ async def postgres_run_store(request: pytest.FixtureRequest) -> AsyncIterator[Ru
         return RunRecord(
             id=uuid4(),
             workspace_id=tenant.principal.workspace_id,
-            workflow_id=workflow.id,  # type: ignore[union-attr]
+            workflow_id=workflow.id,
             version=1,
             status=RunStatus.PENDING,
             inputs=inputs,

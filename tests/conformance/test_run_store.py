@@ -2,9 +2,11 @@
 
 import dataclasses
 from datetime import UTC, datetime
+from typing import TypedDict, Unpack
 
 import anyio
 import pytest
+from pydantic import JsonValue
 
 from engine.records import (
     EventType,
@@ -19,7 +21,7 @@ from engine.records import (
     Transition,
     Usage,
 )
-from tests.conformance.conftest import RunStoreSubject
+from tests.conformance.subjects import RunStoreSubject
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -31,7 +33,18 @@ def _events(run: RunRecord, *types: EventType, node_id: str | None = None) -> tu
     )
 
 
-def _after(run: RunRecord, events: tuple[RunEvent, ...], **changes: object) -> RunRecord:
+class RunChanges(TypedDict, total=False):
+    """The fields of a run that a commit changes besides `last_seq`."""
+
+    status: RunStatus
+    output: JsonValue
+    error: str | None
+    usage: Usage
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+def _after(run: RunRecord, events: tuple[RunEvent, ...], **changes: Unpack[RunChanges]) -> RunRecord:
     return run._replace(last_seq=run.last_seq + len(events), **changes)
 
 
@@ -47,7 +60,7 @@ async def _commit(
     *types: EventType,
     node_runs: tuple[NodeRun, ...] = (),
     tasks: tuple[HumanTask, ...] = (),
-    **changes: object,
+    **changes: Unpack[RunChanges],
 ) -> RunRecord:
     events = _events(run, *types)
     after = _after(run, events, **changes)

@@ -3,15 +3,16 @@
 import math
 
 import pytest
+from pydantic import JsonValue
 
 from engine.ports import Chunk, CollectionInfo, DimensionMismatchError
-from tests.conformance.conftest import EmbedderSubject, VectorStoreSubject
+from tests.conformance.subjects import EmbedderSubject, VectorStoreSubject
 
 INFO = CollectionInfo("docs", "test-3", 3)
 
 
-def _chunk(chunk_id: str, vector: list[float], text: str = "", **metadata: object) -> Chunk:
-    return Chunk(chunk_id, text or chunk_id, vector, metadata)  # type: ignore[arg-type]
+def _chunk(chunk_id: str, vector: list[float], text: str = "", **metadata: JsonValue) -> Chunk:
+    return Chunk(chunk_id, text or chunk_id, vector, metadata)
 
 
 async def test_a_collection_exists_once_written_to(vector_store: VectorStoreSubject) -> None:

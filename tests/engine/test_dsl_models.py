@@ -42,7 +42,7 @@ def test_parsed_definitions_cannot_be_modified() -> None:
     definition = WorkflowDefinition.model_validate(seed())
 
     with pytest.raises(ValidationError):
-        definition.nodes[0].id = "other"  # type: ignore[misc]
+        definition.nodes[0].id = "other"  # type: ignore[misc]  # writing a frozen field is the point
 
 
 def test_params_defaults_follow_the_design() -> None:

@@ -6,7 +6,16 @@ from typing import Any
 
 import pytest
 
-from engine.dsl import NODE_SPECS, Node, NodeBase, node_kind_names, node_kinds, node_spec_class
+from engine.dsl import (
+    NODE_SPECS,
+    Node,
+    NodeBase,
+    NodeKindInfo,
+    node_kind_names,
+    node_kinds,
+    node_spec_class,
+)
+from tests.json_values import at, obj
 
 KINDS = ["llm", "embedding", "retrieve", "tool", "condition", "human", "template", "output"]
 
@@ -41,13 +50,13 @@ def test_an_unknown_kind_has_no_class() -> None:
 
 
 @pytest.mark.parametrize("info", node_kinds(), ids=lambda info: info.kind)
-def test_every_kind_has_a_title_and_a_description(info: Any) -> None:
+def test_every_kind_has_a_title_and_a_description(info: NodeKindInfo) -> None:
     assert info.title
     assert info.description.endswith(".")
 
 
 @pytest.mark.parametrize("info", node_kinds(), ids=lambda info: info.kind)
-def test_every_param_of_every_kind_has_a_description_from_its_docstring(info: Any) -> None:
+def test_every_param_of_every_kind_has_a_description_from_its_docstring(info: NodeKindInfo) -> None:
     undocumented = [name for name, prop in _properties(info.params_schema) if not prop.get("description")]
 
     assert info.params_schema["type"] == "object"
@@ -57,18 +66,18 @@ def test_every_param_of_every_kind_has_a_description_from_its_docstring(info: An
 def test_params_schemas_use_the_json_names() -> None:
     schemas = {info.kind: info.params_schema for info in node_kinds()}
 
-    assert "maxTokens" in schemas["llm"]["properties"]
-    assert "topK" in schemas["retrieve"]["properties"]
-    assert "schema" in schemas["human"]["properties"]
-    assert "maxIterations" in schemas["condition"]["properties"]
+    assert "maxTokens" in obj(schemas["llm"]["properties"])
+    assert "topK" in obj(schemas["retrieve"]["properties"])
+    assert "schema" in obj(schemas["human"]["properties"])
+    assert "maxIterations" in obj(schemas["condition"]["properties"])
 
 
 def test_params_schemas_mark_the_templated_fields_for_the_editor() -> None:
     llm = next(info for info in node_kinds() if info.kind == "llm").params_schema
 
-    assert llm["properties"]["prompt"]["x-template"] == "text"
-    assert llm["properties"]["system"]["x-template"] == "text"
-    assert "x-template" not in llm["properties"]["model"]
+    assert at(llm, "properties", "prompt", "x-template") == "text"
+    assert at(llm, "properties", "system", "x-template") == "text"
+    assert "x-template" not in obj(at(llm, "properties", "model"))
 
 
 def test_params_schemas_forbid_unknown_fields() -> None:

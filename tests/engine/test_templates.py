@@ -2,7 +2,8 @@
 
 import pytest
 from jinja2 import TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from engine.dsl import ConditionNode, HttpTool, LlmNode, OutputNode, ToolNode
 from engine.graph import TemplateField, parse_template, template_environment, template_fields

@@ -15,7 +15,8 @@ JsonObject = dict[str, Any]
 
 def seed() -> JsonObject:
     """The seed design's workflow, as saved in the fixture."""
-    return json.loads(SEED_PATH.read_text(encoding="utf-8"))
+    raw: JsonObject = json.loads(SEED_PATH.read_text(encoding="utf-8"))
+    return raw
 
 
 def node(node_id: str, kind: str, **params: Any) -> JsonObject:

@@ -69,7 +69,7 @@ class CountingServer:
 class _Handler(JsonHandler):
     @property
     def state(self) -> CountingServer:
-        return self.server.state  # type: ignore[no-any-return,attr-defined]
+        return self.state_as(CountingServer)
 
     def _control(self, path: str) -> bool:
         if path == "/__counts":

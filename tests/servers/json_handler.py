@@ -5,11 +5,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import Any, TypeVar
+
+from tests.servers.background import QuietServer
+
+StateT = TypeVar("StateT")
 
 
 class JsonHandler(BaseHTTPRequestHandler):
     """Helpers shared by the fake OpenAI API and the counting server."""
+
+    def state_as(self, kind: type[StateT]) -> StateT:
+        """What the server's handlers share (`serve`'s `state`), checked to be a `kind`."""
+        server = self.server
+        assert isinstance(server, QuietServer), server
+        state = server.state
+        assert isinstance(state, kind), state
+        return state
 
     def log_message(self, format: str, *args: Any) -> None:
         """Tests read what the servers record, not their access log."""

@@ -101,7 +101,7 @@ class FakeOpenAI:
 class _Handler(JsonHandler):
     @property
     def fake(self) -> FakeOpenAI:
-        return self.server.state  # type: ignore[no-any-return,attr-defined]
+        return self.state_as(FakeOpenAI)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server dispatches on this name
         fake = self.fake

@@ -5,9 +5,10 @@ import time
 import anyio
 from pydantic import JsonValue
 
-from engine.nodes.base import NodeContext
+from engine.nodes.base import NodeContext, NodeResult
 from engine.records import EventType, NodeStatus, RunStatus
 from tests.engine.execution.rig import Rig, blocks, edge, fails, node, step, workflow
+from tests.json_values import at
 
 RETRY = {"maxAttempts": 3, "backoffSeconds": 0.02, "backoffMultiplier": 2}
 
@@ -38,7 +39,7 @@ async def test_a_failing_node_is_retried_with_growing_backoff_and_then_succeeds(
     ]
     assert elapsed >= 0.06
     assert (await rig.latest(run_id))["flaky"].attempts == 3
-    assert [event.data["attempt"] for event in rig.events(run_id, EventType.NODE_STARTED)] == [1, 2, 3]  # type: ignore[index,call-overload]
+    assert [at(event.data, "attempt") for event in rig.events(run_id, EventType.NODE_STARTED)] == [1, 2, 3]
 
 
 async def test_retries_stop_at_max_attempts() -> None:
@@ -63,7 +64,7 @@ async def test_a_non_retryable_failure_is_not_retried() -> None:
 async def test_on_error_fail_fails_the_run_and_cancels_the_nodes_still_running() -> None:
     cancelled: list[str] = []
 
-    async def fail_soon(context: NodeContext) -> JsonValue:
+    async def fail_soon(context: NodeContext) -> JsonValue | NodeResult:
         await anyio.sleep(0.02)
         return await fails(1, retryable=False)(context)
 

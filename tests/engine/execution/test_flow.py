@@ -5,7 +5,7 @@ from pydantic import JsonValue
 
 from engine.nodes.base import NodeContext
 from engine.records import EventType, NodeStatus, RunStatus
-from tests.engine.execution.rig import JsonObject, Rig, edge, node, step, workflow
+from tests.engine.execution.rig import Behaviour, JsonObject, Rig, edge, node, step, workflow
 
 
 async def test_a_chain_runs_each_node_once_in_order_and_outputs_its_leaf() -> None:
@@ -23,7 +23,7 @@ async def test_independent_branches_run_concurrently() -> None:
     # Each branch waits for the other to have started: run one after the other, they would time out.
     started = {"left": anyio.Event(), "right": anyio.Event()}
 
-    def meets(other: str) -> object:
+    def meets(other: str) -> Behaviour:
         async def behaviour(context: NodeContext) -> JsonValue:
             started[context.node_id].set()
             with anyio.fail_after(2):
@@ -32,7 +32,7 @@ async def test_independent_branches_run_concurrently() -> None:
 
         return behaviour
 
-    rig = Rig({"left": meets("right"), "right": meets("left")})  # type: ignore[dict-item]
+    rig = Rig({"left": meets("right"), "right": meets("left")})
     definition = workflow(
         step("root"), step("left"), step("right"), edges=[edge("root", "left"), edge("root", "right")]
     )

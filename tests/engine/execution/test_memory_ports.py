@@ -5,7 +5,8 @@ from uuid import uuid4
 
 from pydantic_ai.models.test import TestModel
 
-from engine.testing import HASHING_MODEL, HashingEmbedder, StaticModelFactory
+from engine.embeddings import HASHING_MODEL
+from engine.testing import HashingEmbedder, StaticModelFactory
 
 
 async def test_the_hashing_embedder_makes_normalised_256_dimension_vectors_named_hashing_256() -> None:

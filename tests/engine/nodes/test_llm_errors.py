@@ -4,6 +4,7 @@ can help (rate limits and server errors yes; rejected keys and requests no)."""
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from tests.servers.openai_fake import FakeOpenAI
 PREFIXES = ["openai-chat", "openai"]
 
 
-async def failure(factory: StaticModelFactory, model: str, **context_fields: object) -> NodeError:
+async def failure(factory: StaticModelFactory, model: str, **context_fields: Any) -> NodeError:
     with pytest.raises(NodeError) as raised:
         await llm.execute(llm_node(model=model, prompt="Hi"), make_context(models=factory, **context_fields))
     return raised.value

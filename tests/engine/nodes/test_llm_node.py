@@ -6,7 +6,14 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, ToolCallPart
+from pydantic_ai.messages import (
+    ModelMessage,
+    ModelRequest,
+    ModelResponse,
+    TextPart,
+    ToolCallPart,
+    UserPromptPart,
+)
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from engine.models import StaticModelFactory
@@ -54,9 +61,9 @@ async def test_prompt_and_system_are_rendered_and_settings_passed() -> None:
     async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
         request = messages[-1]
         assert isinstance(request, ModelRequest)
-        seen.update(
-            prompt=request.parts[-1].content, instructions=request.instructions, settings=info.model_settings
-        )
+        prompt = request.parts[-1]
+        assert isinstance(prompt, UserPromptPart)
+        seen.update(prompt=prompt.content, instructions=request.instructions, settings=info.model_settings)
         yield "ok"
 
     context = make_context(models=OneModel(FunctionModel(stream_function=stream)), input={"name": "Ada"})
