@@ -18,7 +18,8 @@ class AccountsRepository:
             "INSERT INTO workspaces (slug, name) VALUES ({}, {}) ON CONFLICT (slug) DO NOTHING", slug, name
         ).run()
         row = await Workspace.select(Workspace.id).where(Workspace.slug == slug).first().run()
-        assert row is not None  # inserted or already there just above
+        if row is None:  # inserted or already there just above, unless deleted in between
+            raise LookupError(f"workspace {slug} vanished while it was being created")
         return UUID(str(row["id"]))
 
     async def workspace_id(self, slug: str) -> UUID | None:
@@ -34,7 +35,8 @@ class AccountsRepository:
             display_name,
         ).run()
         user = await User.select(User.id).where(User.email == email).first().run()
-        assert user is not None
+        if user is None:
+            raise LookupError(f"user {email} vanished while it was being created")
         user_id = UUID(str(user["id"]))
         await Membership.raw(
             "INSERT INTO memberships (workspace_id, user_id, role) VALUES ({}, {}, {}) "

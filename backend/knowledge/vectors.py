@@ -93,7 +93,8 @@ class PostgresVectorStore:
                 workspace_id,
                 collection.name,
             )
-            assert row is not None  # inserted or already there
+            if row is None:  # inserted or already there, unless deleted in between
+                raise LookupError(f"collection {collection.name} vanished while it was being created")
             if (row["model"], row["dimension"]) != (collection.model, collection.dimension):
                 raise DimensionMismatchError(
                     f"collection {collection.name} holds {row['model']} vectors of {row['dimension']} "

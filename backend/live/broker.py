@@ -134,7 +134,8 @@ class Broker:
         """A subscription to `channels` for the duration of the block; with `outages`, it also
         receives `WAKE` whenever `epoch` moves (so its reader needs no timer to notice)."""
         subscriber = await self._plugin.subscribe(list(channels))
-        assert isinstance(subscriber, BoundedSubscriber)  # the plugin is built with that class
+        if not isinstance(subscriber, BoundedSubscriber):  # the plugin is built with that class
+            raise TypeError(f"the channels plugin made a {type(subscriber).__name__}")
         if outages:
             self._watchers.add(subscriber)
         try:

@@ -116,9 +116,8 @@ class WorkflowService:
             )
         if result is None:
             return NotFound(id=workflow_id, message=f"no workflow {workflow_id}")
-        if isinstance(result, int):
-            assert expected_version is not None  # the repository only reports a conflict when asked
-            return VersionConflict(expected_version=expected_version, current_version=result)
+        if isinstance(result, int):  # the repository reports a conflict only when a version was expected
+            return VersionConflict(expected_version=expected_version or 0, current_version=result)
         return result
 
     async def delete(self, principal: Principal, workflow_id: str) -> DeletedWorkflow | NotFound:

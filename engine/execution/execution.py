@@ -177,7 +177,8 @@ class Execution:
             finally:
                 self._tasks -= 1
 
-        assert self._group is not None, "tasks are spawned only while the execution runs"
+        if self._group is None:
+            raise RuntimeError("tasks are spawned only while the execution runs")
         self._tasks += 1
         self._group.start_soon(counted)
 

@@ -14,6 +14,7 @@ from pydantic_ai.tools import Tool
 from pydantic_ai.usage import RunUsage
 
 from engine.dsl import LlmNode, LlmParams
+from engine.dsl.json_schema import JsonSchema
 from engine.nodes.base import NodeContext, NodeResult
 from engine.nodes.llm_output import structured_output
 from engine.nodes.llm_tools import build_tools
@@ -37,10 +38,15 @@ def usage_of(usage: RunUsage) -> Usage:
 
 
 async def _structured(
-    params: LlmParams, model: Model, prompt: str, system: str | None, tools: list[Tool[None]]
+    params: LlmParams,
+    schema: JsonSchema,
+    model: Model,
+    prompt: str,
+    *,
+    system: str | None,
+    tools: list[Tool[None]],
 ) -> tuple[JsonValue, RunUsage]:
-    assert params.output_schema is not None
-    output = structured_output(params.output_schema)
+    output = structured_output(schema)
     agent = Agent(
         model,
         output_type=output.output_type,
@@ -92,7 +98,9 @@ async def execute(spec: LlmNode, context: NodeContext) -> NodeResult:
     try:
         model = await context.services.models.model(context.workspace_id, params.model)
         if params.output_schema is not None:
-            output, usage = await _structured(params, model, prompt, system, tools)
+            output, usage = await _structured(
+                params, params.output_schema, model, prompt, system=system, tools=tools
+            )
         else:
             output, usage = await _streamed_text(
                 params, model, prompt, system=system, tools=tools, context=context
