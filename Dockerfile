@@ -7,6 +7,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY backend ./backend
 COPY engine ./engine
+# pyproject.toml packages migrations/flowloom as backend/db/migrations: the wheel needs the folder
 COPY migrations ./migrations
 RUN pip install --no-cache-dir . && useradd --system --home /data flowloom && mkdir -p /data && chown flowloom /data
 

@@ -62,6 +62,7 @@ bench: install-dev ## Run the benchmarks (each prints one JSON object)
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.events
+	$(BIN)/python -m bench.cli
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

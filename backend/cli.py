@@ -1,4 +1,10 @@
-"""The `flowloom` command line."""
+"""The `flowloom` command line.
+
+Each command imports what it needs when it runs, on purpose (start-up time, not import cycles):
+importing the whole server (Litestar, Strawberry, the engine, the broker) takes seconds, which
+`flowloom --help`, `flowloom migrate` and `flowloom token create` have no use for.
+tests/backend/test_cli_startup.py holds each command to its share of the imports.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
-import uvicorn
-import uvloop
 
-from backend.accounts.service import UnknownWorkspaceError
-from backend.app import create_app
-from backend.credentials.crypto import SecretKeyError
-from backend.db.database import Database, DatabaseSetupError
-from backend.db.embedded import start_embedded
-from backend.gql.schema import build_schema
-from backend.services import Services
 from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
 
 T = TypeVar("T")
@@ -46,6 +43,12 @@ def settle_gc() -> None:
 
 def _run(main: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine on uvloop; set-up errors become one line on stderr and exit status 1."""
+    import uvloop  # noqa: PLC0415 - start-up time
+
+    from backend.accounts.service import UnknownWorkspaceError  # noqa: PLC0415 - start-up time
+    from backend.credentials.crypto import SecretKeyError  # noqa: PLC0415 - start-up time
+    from backend.db.database import DatabaseSetupError  # noqa: PLC0415 - start-up time
+
     try:
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             return runner.run(main())  # type: ignore[arg-type]
@@ -72,6 +75,11 @@ def main(verbose: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 def serve(host: str, port: int) -> None:
     """Serve the GraphQL API (and GraphiQL at /graphql)."""
+    import uvicorn  # noqa: PLC0415 - start-up time
+
+    from backend.app import create_app  # noqa: PLC0415 - start-up time
+    from backend.services import Services  # noqa: PLC0415 - start-up time
+
     settings = Settings.from_env()
 
     async def run() -> None:
@@ -102,11 +110,13 @@ def serve(host: str, port: int) -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
+    from backend.db.connect import database_dsn  # noqa: PLC0415 - start-up time
+    from backend.db.database import Database  # noqa: PLC0415 - start-up time
+
     settings = Settings.from_env()
 
     async def run() -> list[str]:
-        dsn = settings.database_url or start_embedded(settings.home)
-        db = await Database.open(dsn)
+        db = await Database.open(await database_dsn(settings))
         return await db.migrate()
 
     applied = _run(run)
@@ -119,6 +129,8 @@ def migrate() -> None:
 )
 def export_schema(output: Path | None) -> None:
     """Print the GraphQL schema (SDL)."""
+    from backend.gql.schema import build_schema  # noqa: PLC0415 - start-up time
+
     sdl = build_schema(Settings.from_env()).as_str() + "\n"
     if output is None:
         click.echo(sdl, nl=False)
@@ -136,14 +148,26 @@ def token() -> None:
 @click.option("--name", default="cli", show_default=True, help="A label to recognise the token by.")
 def token_create(workspace: str, name: str) -> None:
     """Print a new bearer token for the owner of a workspace."""
+    from backend.accounts.repository import AccountsRepository  # noqa: PLC0415 - start-up time
+    from backend.accounts.service import AccountsService  # noqa: PLC0415 - start-up time
+    from backend.credentials.crypto import load_secret  # noqa: PLC0415 - start-up time
+    from backend.db.connect import open_database  # noqa: PLC0415 - start-up time
+
     settings = Settings.from_env()
 
     async def run() -> str:
-        services = await Services.open(settings)
+        # Only the database and the accounts service: no broker, engine or run host to start and
+        # stop. The same checks as a server's start, though: every process on a shared database
+        # needs the secret key, and on a fresh embedded home this creates the schema and the
+        # default workspace.
+        load_secret(settings.secret_key, settings.home, embedded=settings.embedded)
+        db = await open_database(settings)
         try:
-            issued = await services.accounts.create_token(workspace, name)
+            accounts = AccountsService(AccountsRepository())
+            await accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
+            issued = await accounts.create_token(workspace, name)
         finally:
-            await services.close()
+            await db.close()
         return issued.secret
 
     click.echo(_run(run))

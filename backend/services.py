@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import anyio
-
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.service import AccountsService
 from backend.credentials.crypto import SecretBox, load_secret
 from backend.credentials.providers import WorkspaceEmbedder, WorkspaceModels
 from backend.credentials.repository import CredentialRepository
 from backend.credentials.service import CredentialService
-from backend.db.database import Database, DatabaseSetupError
-from backend.db.embedded import start_embedded
+from backend.db.connect import open_database
+from backend.db.database import Database
 from backend.knowledge.vectors import PostgresVectorStore
 from backend.live.broker import Broker
 from backend.live.control import RunControl
@@ -32,25 +30,6 @@ from engine.execution import Engine
 from engine.nodes.base import HttpSettings, NodeServices
 
 log = logging.getLogger(__name__)
-
-
-async def _open_database(settings: Settings, migrate: bool | None) -> Database:
-    dsn = settings.database_url
-    if dsn is None:
-        dsn = await anyio.to_thread.run_sync(start_embedded, settings.home)
-    db = await Database.open(dsn)
-    if settings.embedded if migrate is None else migrate:
-        applied = await db.migrate()
-        if applied:
-            log.info("applied migrations %s", ", ".join(applied))
-    else:
-        pending = await db.pending_migrations()
-        if pending:
-            raise DatabaseSetupError(
-                f"the database schema is {len(pending)} migration(s) behind: run flowloom migrate"
-            )
-    await db.start()
-    return db
 
 
 @dataclass
@@ -82,7 +61,7 @@ class Services:
         resumes those a previous process left unfinished.
         """
         box = SecretBox(load_secret(settings.secret_key, settings.home, embedded=settings.embedded))
-        db = await _open_database(settings, migrate)
+        db = await open_database(settings, migrate=migrate)
         credentials = CredentialService(CredentialRepository(), box)
         workflow_repository = WorkflowRepository()
         store = PostgresRunStore(db.pool)

@@ -7,6 +7,10 @@ pydantic-ai's offline `TestModel`.
 
 Every provider gets its key and base URL explicitly: pydantic-ai would otherwise fall back on
 `OPENAI_API_KEY` and friends, and a workspace must never spend the server's own keys.
+
+The provider SDKs (openai, anthropic and pydantic-ai's modules over them) are imported when the
+first model of their provider is built, on purpose: importing them takes ~2 s, which every CLI
+command and every server start used to pay whether or not it ever called a model.
 """
 
 from __future__ import annotations
@@ -16,12 +20,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from pydantic_ai.models import Model
-from pydantic_ai.models.anthropic import AnthropicModel
-from pydantic_ai.models.openai import OpenAIChatModel, OpenAIResponsesModel
 from pydantic_ai.models.test import TestModel
-from pydantic_ai.providers.anthropic import AnthropicProvider
-from pydantic_ai.providers.ollama import OllamaProvider
-from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
 
 from engine.dsl.kinds.llm import TEST_MODEL
@@ -89,12 +88,18 @@ def build_model(model: str, *, provider_settings: ProviderSettings | None) -> Mo
     if provider == "openai":
         if not settings.api_key:
             raise _missing(provider, "API key")
+        from pydantic_ai.models.openai import OpenAIResponsesModel  # noqa: PLC0415 - start-up time
+        from pydantic_ai.providers.openai import OpenAIProvider  # noqa: PLC0415 - start-up time
+
         openai = OpenAIProvider(base_url=settings.base_url or OPENAI_BASE_URL, api_key=settings.api_key)
         return OpenAIResponsesModel(name, provider=openai, settings=_NO_SDK_RETRIES)
     if provider == "openai-chat":
         # A self-hosted OpenAI-compatible server often needs no key; OpenAI itself does.
         if not settings.api_key and not settings.base_url:
             raise _missing(provider, "API key")
+        from pydantic_ai.models.openai import OpenAIChatModel  # noqa: PLC0415 - start-up time
+        from pydantic_ai.providers.openai import OpenAIProvider  # noqa: PLC0415 - start-up time
+
         compatible = OpenAIProvider(
             base_url=settings.base_url or OPENAI_BASE_URL, api_key=settings.api_key or NO_KEY
         )
@@ -102,6 +107,9 @@ def build_model(model: str, *, provider_settings: ProviderSettings | None) -> Mo
     if provider == "anthropic":
         if not settings.api_key:
             raise _missing(provider, "API key")
+        from pydantic_ai.models.anthropic import AnthropicModel  # noqa: PLC0415 - start-up time
+        from pydantic_ai.providers.anthropic import AnthropicProvider  # noqa: PLC0415 - start-up time
+
         anthropic = AnthropicProvider(
             api_key=settings.api_key, base_url=settings.base_url or ANTHROPIC_BASE_URL
         )
@@ -109,6 +117,9 @@ def build_model(model: str, *, provider_settings: ProviderSettings | None) -> Mo
     if provider == "ollama":
         if not settings.base_url:
             raise _missing(provider, "base URL")
+        from pydantic_ai.models.openai import OpenAIChatModel  # noqa: PLC0415 - start-up time
+        from pydantic_ai.providers.ollama import OllamaProvider  # noqa: PLC0415 - start-up time
+
         ollama = OllamaProvider(base_url=settings.base_url, api_key=settings.api_key or NO_KEY)
         return OpenAIChatModel(name, provider=ollama, settings=_NO_SDK_RETRIES)
     raise ValueError(f"unknown model provider {provider!r} in {model!r}")

@@ -36,22 +36,42 @@ def flowloom_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: Mapping[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run a `flowloom` command to completion."""
+def run_cli(
+    *args: str,
+    env: Mapping[str, str],
+    timeout: float = 60,
+    executable: str = FLOWLOOM,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run a `flowloom` command (the dev install's unless `executable` says which) to completion."""
     return subprocess.run(
-        [FLOWLOOM, *args], env=dict(env), capture_output=True, text=True, timeout=timeout, check=False
+        [executable, *args],
+        env=dict(env),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
 class Server:
     """A `flowloom serve` process on 127.0.0.1."""
 
-    def __init__(self, env: Mapping[str, str], port: int | None = None) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        port: int | None = None,
+        *,
+        executable: str = FLOWLOOM,
+        cwd: Path | None = None,
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [FLOWLOOM, "serve", "--port", str(self.port)],
+            [executable, "serve", "--port", str(self.port)],
             env=dict(env),
+            cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from pydantic_ai.embeddings import Embedder as PydanticEmbedder
-from pydantic_ai.embeddings.openai import OpenAIEmbeddingModel
 from pydantic_ai.models import Model
-from pydantic_ai.providers.openai import OpenAIProvider
 
 from backend.credentials.service import CredentialService, credential_provider
 from engine.embeddings import HASHING_MODEL, hashing_vectors
@@ -74,6 +71,11 @@ class WorkspaceEmbedder:
         secret = await self._credentials.provider_secret(workspace_id, "openai")
         if secret is None:
             raise _missing("openai", chosen)
+        # imported on first use, on purpose: the provider SDKs take seconds to import (engine/models.py)
+        from pydantic_ai.embeddings import Embedder as PydanticEmbedder  # noqa: PLC0415 - start-up time
+        from pydantic_ai.embeddings.openai import OpenAIEmbeddingModel  # noqa: PLC0415 - start-up time
+        from pydantic_ai.providers.openai import OpenAIProvider  # noqa: PLC0415 - start-up time
+
         openai = OpenAIProvider(
             base_url=secret.base_url or OPENAI_BASE_URL, api_key=secret.api_key or "not-set"
         )

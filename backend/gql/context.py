@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from litestar.connection import ASGIConnection
@@ -11,7 +11,11 @@ from strawberry.litestar import BaseContext
 
 from backend.accounts.records import Principal
 from backend.gql.loaders import Loaders
-from backend.services import Services
+
+if TYPE_CHECKING:
+    # Only a type here: importing the composition root would load the broker, the engine and the
+    # database for `flowloom export-schema`, which needs none of them (start-up time).
+    from backend.services import Services
 
 
 class NotAuthenticatedError(Exception):

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
 from backend.accounts.records import Principal
-from backend.services import Services
 from backend.workflows.records import WorkflowRecord, WorkflowVersionRecord
 from engine.records import NodeRun
+
+if TYPE_CHECKING:
+    # Only a type here: importing the composition root would load the broker, the engine and the
+    # database for `flowloom export-schema`, which needs none of them (start-up time).
+    from backend.services import Services
 
 
 @dataclass
