@@ -173,6 +173,6 @@ def test_the_installed_package_migrates_a_fresh_database_and_serves_graphql(
             operation("CreateWorkflow"),
             {"input": {"name": "Packaged", "definition": seed_workflow()}},
         )
-        assert created["data"]["createWorkflow"]["__typename"] == "Workflow", created  # type: ignore[index]
+        assert created["data"]["createWorkflow"]["__typename"] == "Workflow", created
     finally:
         assert server.stop() == 0, server.output()
