@@ -54,6 +54,8 @@ class Settings:
     """Seconds between the server's keep-alive pings on idle-looking websockets."""
     max_node_output_bytes: int = 1_000_000
     """Largest node output (and run output, and join input) as UTF-8 JSON; larger fails the node."""
+    max_run_output_bytes: int = 32_000_000
+    """Largest total of one run's node outputs (every node and iteration) as UTF-8 JSON."""
     max_input_bytes: int = 1_000_000
     """Largest run inputs (startRun, rerunFromNode) as UTF-8 JSON; larger is a typed problem."""
     max_human_input_bytes: int = 1_000_000
@@ -84,6 +86,7 @@ class Settings:
             max_subscriptions=int(env.get("FLOWLOOM_MAX_SUBSCRIPTIONS", "50")),
             ws_keepalive=float(env.get("FLOWLOOM_WS_KEEPALIVE_SECONDS", "15")),
             max_node_output_bytes=int(env.get("FLOWLOOM_MAX_NODE_OUTPUT_BYTES", "1000000")),
+            max_run_output_bytes=int(env.get("FLOWLOOM_MAX_RUN_OUTPUT_BYTES", "32000000")),
             max_input_bytes=int(env.get("FLOWLOOM_MAX_INPUT_BYTES", "1000000")),
             max_human_input_bytes=int(env.get("FLOWLOOM_MAX_HUMAN_INPUT_BYTES", "1000000")),
             max_json_depth=int(env.get("FLOWLOOM_MAX_JSON_DEPTH", "64")),
@@ -93,6 +96,7 @@ class Settings:
         """The engine's limits on what runs store (README, "Limits")."""
         return RunLimits(
             max_output_bytes=self.max_node_output_bytes,
+            max_run_output_bytes=self.max_run_output_bytes,
             max_json_depth=self.max_json_depth,
             max_input_bytes=self.max_input_bytes,
             max_human_input_bytes=self.max_human_input_bytes,

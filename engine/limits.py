@@ -15,6 +15,8 @@ class RunLimits:
 
     max_output_bytes: int = 1_000_000
     """Largest node output (and run output), measured as UTF-8 encoded JSON; larger fails the node."""
+    max_run_output_bytes: int = 32_000_000
+    """Largest total of a run's node outputs (every node and iteration); past it, nodes fail."""
     max_json_depth: int = 64
     """Deepest nesting of a node output or run value (objects and arrays)."""
     max_input_bytes: int = 1_000_000

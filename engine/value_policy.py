@@ -202,10 +202,16 @@ def value_problem(
     return _judged(value, encoded, max_bytes, max_depth, what)
 
 
-async def check_value(
-    value: object, *, max_bytes: int, max_depth: int, what: str = "the value"
-) -> ValueProblem | None:
-    """`value_problem`, with the checks of a large value run in a worker thread.
+class Checked(NamedTuple):
+    """The verdict on a value, and its size."""
+
+    problem: ValueProblem | None
+    size: int
+    """UTF-8 JSON bytes (0 when the value cannot be encoded)."""
+
+
+async def check_value(value: object, *, max_bytes: int, max_depth: int, what: str = "the value") -> Checked:
+    """`value_problem`, with the checks of a large value run in a worker thread, and the value's size.
 
     Encoding runs here (C, about a millisecond per megabyte); the rest, which can take tens of
     milliseconds for a megabyte of small objects, runs in a thread once the encoding passes
@@ -213,7 +219,14 @@ async def check_value(
     """
     encoded = _encoded(value)
     if encoded is None:
-        return value_problem(value, max_bytes=max_bytes, max_depth=max_depth, what=what)
+        return Checked(value_problem(value, max_bytes=max_bytes, max_depth=max_depth, what=what), 0)
     if len(encoded) <= OFF_LOOP_BYTES or len(encoded) > max_bytes:
-        return _judged(value, encoded, max_bytes, max_depth, what)
-    return await anyio.to_thread.run_sync(_judged, value, encoded, max_bytes, max_depth, what)
+        return Checked(_judged(value, encoded, max_bytes, max_depth, what), len(encoded))
+    problem = await anyio.to_thread.run_sync(_judged, value, encoded, max_bytes, max_depth, what)
+    return Checked(problem, len(encoded))
+
+
+def json_size(value: object) -> int:
+    """The UTF-8 JSON size of a value the policy accepted (0 if it cannot be encoded)."""
+    encoded = _encoded(value)
+    return 0 if encoded is None else len(encoded)

@@ -190,7 +190,7 @@ class Execution:
         if isinstance(job, Attempt):
             spec = self._plan.nodes[job.node_id]
             context = AttemptContext(self.scope, job.node_id, job.iteration, job.attempt, job.input)
-            job.result = await run_attempt(self._executors.get(spec.type), spec, context)
+            job.result, job.output_bytes = await run_attempt(self._executors.get(spec.type), spec, context)
             if self._deltas:
                 # A node's deltas go out before its completion does.
                 batch, self._deltas = self._deltas, []

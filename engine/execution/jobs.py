@@ -42,6 +42,8 @@ class Attempt:
     """Attempts of this iteration in this execution: what the retry policy counts."""
     input: JsonValue
     result: NodeResult | Failure | None = None
+    output_bytes: int = 0
+    """The size of the result's output as UTF-8 JSON, once it passed the value policy."""
 
 
 @dataclass(slots=True, eq=False)
@@ -94,8 +96,10 @@ def backoff_delay(policy: RetryPolicy, failures: int) -> float:
 
 async def run_attempt(
     executor: ExecutorFunction | None, spec: Node, context: NodeContext
-) -> NodeResult | Failure:
+) -> tuple[NodeResult | Failure, int]:
     """Call an executor once, within the node's time limit, turning every failure into a `Failure`.
+
+    The result passes the value policy (`result_problem`) before anything may record it.
 
     Args:
         executor: The executor of the node's kind (None: the engine has none for it).
@@ -103,10 +107,10 @@ async def run_attempt(
         context: The attempt's context.
 
     Returns:
-        The executor's result, or the failure.
+        The executor's result, or the failure; and the output's size as UTF-8 JSON.
     """
     if executor is None:
-        return Failure(f"no executor for node kind '{spec.type}'", retryable=False)
+        return Failure(f"no executor for node kind '{spec.type}'", retryable=False), 0
     timeout = spec.timeout_seconds
     try:
         if timeout is None:
@@ -115,15 +119,15 @@ async def run_attempt(
             with anyio.fail_after(timeout):
                 result = await executor(spec, context)
     except NodeError as error:
-        return failure(str(error), retryable=error.retryable)
+        return failure(str(error), retryable=error.retryable), 0
     except TimeoutError as error:
         # Ours when the node has a time limit; otherwise the executor's own, reported as such.
         message = f"timed out after {timeout:g} seconds" if timeout is not None else f"TimeoutError: {error}"
-        return failure(message, retryable=True)
+        return failure(message, retryable=True), 0
     except Exception as error:  # an executor's unexpected error fails its node, not the engine
-        return failure(f"{type(error).__name__}: {error}", retryable=True)
-    refusal = await result_problem(result, context.services.limits)
-    return result if refusal is None else failure(refusal, retryable=False)
+        return failure(f"{type(error).__name__}: {error}", retryable=True), 0
+    refusal, size = await result_problem(result, context.services.limits)
+    return (result, size) if refusal is None else (failure(refusal, retryable=False), 0)
 
 
 def failure(message: str, *, retryable: bool) -> Failure:
@@ -142,24 +146,25 @@ def failure(message: str, *, retryable: bool) -> Failure:
     return Failure(text, retryable)
 
 
-async def result_problem(result: NodeResult, limits: RunLimits) -> str | None:
-    """Why a node's result cannot be recorded (see `engine.value_policy`), or None.
+async def result_problem(result: NodeResult, limits: RunLimits) -> tuple[str | None, int]:
+    """Why a node's result cannot be recorded (see `engine.value_policy`), and its output's size.
 
     Args:
         result: What the executor returned.
         limits: The run's limits.
 
     Returns:
-        A message for the node's error: the output (or the human task's prompt and schema) is too
-        large, too deep, or holds text or numbers that cannot be stored.
+        A message for the node's error, or None: the output (or the human task's prompt and
+        schema) is too large, too deep, or holds text or numbers that cannot be stored. And the
+        output's size as UTF-8 JSON.
     """
     bounds = {"max_bytes": limits.max_output_bytes, "max_depth": limits.max_json_depth}
     wait = result.wait
     if wait is None:
-        problem = await check_value(result.output, what="the output", **bounds)
-        return None if problem is None else problem.message
+        problem, size = await check_value(result.output, what="the output", **bounds)
+        return (None if problem is None else problem.message), size
     for value, what in ((wait.prompt, "the prompt"), (wait.schema, "the schema")):
-        problem = await check_value(value, what=what, **bounds)
+        problem, _ = await check_value(value, what=what, **bounds)
         if problem is not None:
-            return problem.message
-    return None
+            return problem.message, 0
+    return None, 0

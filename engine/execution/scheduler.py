@@ -37,9 +37,10 @@ from engine.execution.run_output import run_output
 from engine.limits import RunLimits
 from engine.nodes.base import NodeResult
 from engine.records import NO_USAGE, EventType, NodeRun, NodeStatus, RunState, RunStatus
-from engine.value_policy import value_problem
+from engine.value_policy import json_size, value_problem
 
 _PENDING = NodeStatus.PENDING
+_SUCCEEDED = NodeStatus.SUCCEEDED
 
 
 class Scheduler(NodeBook):
@@ -55,6 +56,8 @@ class Scheduler(NodeBook):
     ) -> None:
         """Take over the run recorded in `state`; `outputs` is shared with the attempts' templates."""
         self.limits = limits
+        self.output_bytes = sum(json_size(row.output) for row in state.node_runs if row.status is _SUCCEEDED)
+        """What the run's recorded node outputs add up to, against `limits.max_run_output_bytes`."""
         found = recover(plan, state)
         outputs.update(found.outputs)
         super().__init__(
@@ -106,7 +109,7 @@ class Scheduler(NodeBook):
             result = message.result
             if self.stopped is None and message.node_id in self.busy:
                 if type(result) is NodeResult:
-                    self._on_result(message.node_id, result)
+                    self._on_result(message, result)
                 elif isinstance(result, Failure):
                     self._on_failure(message, result)
         elif isinstance(message, Backoff):
@@ -159,7 +162,17 @@ class Scheduler(NodeBook):
             self.jobs = []
         return jobs
 
-    def _on_result(self, node_id: str, result: NodeResult) -> None:
+    def _on_result(self, job: Attempt, result: NodeResult) -> None:
+        node_id = job.node_id
+        total = self.output_bytes + job.output_bytes
+        if total > self.limits.max_run_output_bytes:
+            message = (
+                f"the run's node outputs would add up to {total:,} bytes as JSON;"
+                f" the limit is {self.limits.max_run_output_bytes:,}"
+            )
+            self._on_failure(job, failure(message, retryable=False))
+            return
+        self.output_bytes = total
         self.busy.discard(node_id)
         if result.wait is not None:
             self._wait(self.latest[node_id], result.wait)

@@ -19,6 +19,7 @@ from uuid import uuid4
 from graphql import (
     GraphQLArgument,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLField,
     GraphQLInputObjectType,
     GraphQLInputType,
@@ -268,8 +269,8 @@ def literal(value: JsonValue, kind: GraphQLInputType) -> str | None:
     """`value` as an inline GraphQL literal of `kind`, or None when it has no literal form."""
     try:
         node = ast_from_value(value, kind)
-    except (TypeError, ValueError, RecursionError):
-        return None
+    except (GraphQLError, TypeError, ValueError, RecursionError):
+        return None  # not a value of the type: it goes as a variable, for the server to refuse
     if node is None:
         return None
     try:

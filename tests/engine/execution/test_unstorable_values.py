@@ -5,7 +5,7 @@ from pydantic import JsonValue
 from engine.limits import RunLimits
 from engine.nodes.base import HumanWait, NodeContext, NodeError, NodeResult
 from engine.records import EventType, NodeStatus, RunStatus
-from tests.engine.execution.rig import Behaviour, Rig, edge, step, workflow
+from tests.engine.execution.rig import Behaviour, Rig, compiled, edge, step, workflow
 
 RETRY = {"maxAttempts": 3, "backoffSeconds": 0.01}
 
@@ -163,3 +163,43 @@ async def test_a_join_whose_inputs_together_pass_the_limit_fails_without_running
     assert latest["join"].input is None
     assert latest["join"].error == "the input is 1,215 bytes as JSON; the limit is 1,000"
     assert latest["handler"].output == {"error": latest["join"].error, "nodeId": "join"}
+
+
+async def test_a_node_whose_output_would_pass_the_runs_total_fails() -> None:
+    rig = Rig(
+        {"a": outputs("x" * 398), "b": outputs("y" * 398), "c": outputs("z" * 398)},
+        limits=RunLimits(max_run_output_bytes=1000),
+    )
+
+    run_id, status = await rig.run(workflow(step("a"), step("b"), step("c")))
+
+    latest = await rig.latest(run_id)
+    assert status is RunStatus.FAILED
+    assert (latest["a"].status, latest["b"].status) == (NodeStatus.SUCCEEDED, NodeStatus.SUCCEEDED)
+    assert latest["c"].output is None
+    assert (
+        latest["c"].error == "the run's node outputs would add up to 1,200 bytes as JSON; the limit is 1,000"
+    )
+
+
+async def test_the_runs_total_counts_what_was_recorded_before_a_resume() -> None:
+    rig = Rig(
+        {"a": outputs("x" * 398), "b": outputs("y" * 398), "c": outputs("z" * 398)},
+        limits=RunLimits(max_run_output_bytes=1000),
+    )
+    definition = workflow(
+        step("a"),
+        step("b"),
+        {"id": "ask", "type": "human", "params": {"prompt": "go?", "schema": {}}},
+        step("c"),
+    )
+    run_id, status = await rig.run(definition)
+    assert status is RunStatus.WAITING
+
+    graph = compiled(definition)
+    await rig.engine.submit(run_id, "ask", None, graph)
+    assert await rig.new_engine().execute(run_id, graph) is RunStatus.FAILED
+
+    assert (await rig.latest(run_id))["c"].error == (
+        "the run's node outputs would add up to 1,204 bytes as JSON; the limit is 1,000"
+    )
