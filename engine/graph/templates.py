@@ -6,11 +6,12 @@ that renders it, and exactly the fields enumerated here are rendered.
 
 import functools
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes, pass_context
 from jinja2.parser import Parser
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
 from engine.dsl import DslModel, TemplateSlot
@@ -30,20 +31,31 @@ class TemplateField(NamedTuple):
     """Whether it is an expression (`input.score > 0.5`) rather than a template (`Hi {{ input }}`)."""
 
 
+@pass_context
+def _as_is(context: Context, value: Any) -> Any:
+    # Taking the context keeps Jinja from finalizing (rendering) constant output at compile time.
+    return value
+
+
 @functools.cache
-def template_environment() -> SandboxedEnvironment:
+def template_environment() -> ImmutableSandboxedEnvironment:
     """The template environment shared by validation and rendering.
 
     Sandboxed, so templates cannot reach Python internals; immutable, so a template cannot
-    modify a node output that other nodes read too; strict, so a misspelt name fails the node
-    instead of rendering as an empty string; no HTML escaping, since output goes to models and
-    APIs, not browsers; trailing newlines are kept, since prompts are reproduced exactly.
+    modify a node output that other nodes read too; nothing is evaluated when it is compiled
+    (Jinja's optimizer folded `{{ 9 ** 16000000 }}` while validating); strict, so a misspelt name
+    fails the node instead of rendering as an empty string; no HTML escaping, since output goes to
+    models and APIs, not browsers; trailing newlines are kept, since prompts are reproduced exactly.
 
     Returns:
         The shared environment (one per process; do not modify it).
     """
     return ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        optimized=False,
+        finalize=_as_is,
     )
 
 
@@ -63,6 +75,14 @@ def parse_template(source: str, *, is_expression: bool) -> nodes.Template:
     Raises:
         TemplateSyntaxError: The text is not a valid template or expression.
     """
+    try:
+        return _parse(source, is_expression=is_expression)
+    except ValueError as error:
+        # Jinja's lexer converts number literals with int(), which refuses more than 4300 digits.
+        raise TemplateSyntaxError(f"invalid literal: {error}", 1) from None
+
+
+def _parse(source: str, *, is_expression: bool) -> nodes.Template:
     environment = template_environment()
     if is_expression:
         parser = Parser(environment, source, state="variable")
