@@ -6,16 +6,15 @@ that renders it, and exactly the fields enumerated here are rendered.
 
 import functools
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes, pass_context
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.parser import Parser
-from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
 from engine.dsl import DslModel, TemplateSlot
 from engine.graph.problems import json_path
+from engine.sandbox import BoundedSandbox
 
 Step = str | int
 
@@ -31,32 +30,21 @@ class TemplateField(NamedTuple):
     """Whether it is an expression (`input.score > 0.5`) rather than a template (`Hi {{ input }}`)."""
 
 
-@pass_context
-def _as_is(context: Context, value: Any) -> Any:
-    # Taking the context keeps Jinja from finalizing (rendering) constant output at compile time.
-    return value
-
-
 @functools.cache
-def template_environment() -> ImmutableSandboxedEnvironment:
+def template_environment() -> BoundedSandbox:
     """The template environment shared by validation and rendering.
 
     Sandboxed, so templates cannot reach Python internals; immutable, so a template cannot
-    modify a node output that other nodes read too; nothing is evaluated when it is compiled
-    (Jinja's optimizer folded `{{ 9 ** 16000000 }}` while validating); strict, so a misspelt name
-    fails the node instead of rendering as an empty string; no HTML escaping, since output goes to
-    models and APIs, not browsers; trailing newlines are kept, since prompts are reproduced exactly.
+    modify a node output that other nodes read too; bounded, so a template evaluates only under
+    a budget of CPU time and value sizes, and nothing is evaluated when it is compiled; strict, so
+    a misspelt name fails the node instead of rendering as an empty string; no HTML escaping,
+    since output goes to models and APIs, not browsers; trailing newlines are kept, since prompts
+    are reproduced exactly.
 
     Returns:
         The shared environment (one per process; do not modify it).
     """
-    return ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        optimized=False,
-        finalize=_as_is,
-    )
+    return BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 def parse_template(source: str, *, is_expression: bool) -> nodes.Template:

@@ -14,6 +14,7 @@ from pydantic import JsonValue
 
 from engine.execution import Engine
 from engine.graph import CompiledGraph, validate_definition
+from engine.limits import RunLimits
 from engine.nodes.base import ExecutorFunction, NodeContext, NodeError, NodeResult
 from engine.nodes.registry import EXECUTORS
 from engine.records import EventType, NodeRun, RunEvent, RunState, RunStatus, Transition
@@ -91,6 +92,8 @@ class Rig:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     executions: Counter[str] = field(default_factory=Counter)
     """How often each node's executor was called."""
+    limits: RunLimits = field(default_factory=RunLimits)
+    """The bounds on outputs and templates the engine's nodes get."""
     engine: Engine = field(init=False)
 
     def __post_init__(self) -> None:
@@ -104,7 +107,7 @@ class Rig:
         return Engine(
             store=store or self.store,
             events=self.sink,
-            services=memory_services(),
+            services=memory_services(limits=self.limits),
             executors=executors,
             clock=self._now,
         )
