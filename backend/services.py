@@ -29,6 +29,7 @@ from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
 from backend.workflows.repository import WorkflowRepository
 from backend.workflows.service import WorkflowService
 from engine.execution import Engine
+from engine.limits import RunLimits
 from engine.nodes.base import HttpSettings, NodeServices
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,10 @@ class Services:
                 embedder=WorkspaceEmbedder(credentials),
                 vectors=PostgresVectorStore(db.pool),
                 http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
+                limits=RunLimits(
+                    max_template_output_bytes=settings.max_template_output_bytes,
+                    template_cpu_seconds=settings.template_cpu_seconds,
+                ),
             ),
         )
         graphs = GraphCache(workflow_repository)

@@ -50,6 +50,10 @@ class Settings:
     """Seconds a websocket may stay open without sending connection_init (then closed 4408)."""
     ws_keepalive: float = 15.0
     """Seconds between the server's keep-alive pings on idle-looking websockets."""
+    template_cpu_seconds: float = 1.0
+    """CPU time one template rendering may use before it fails its node."""
+    max_template_output_bytes: int = 1_000_000
+    """Largest text (UTF-8 bytes) one template may render, and largest value it may build."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
 
@@ -73,4 +77,6 @@ class Settings:
             graphiql=env.get("FLOWLOOM_GRAPHIQL", "1") not in {"0", "false", "no"},
             max_subscriptions=int(env.get("FLOWLOOM_MAX_SUBSCRIPTIONS", "50")),
             ws_keepalive=float(env.get("FLOWLOOM_WS_KEEPALIVE_SECONDS", "15")),
+            template_cpu_seconds=float(env.get("FLOWLOOM_TEMPLATE_CPU_SECONDS", "1")),
+            max_template_output_bytes=int(env.get("FLOWLOOM_MAX_TEMPLATE_OUTPUT_BYTES", "1000000")),
         )
