@@ -62,6 +62,10 @@ class Settings:
     """Largest answer to a human task as UTF-8 JSON; larger is a typed problem."""
     max_json_depth: int = 64
     """Deepest nesting of arrays and objects in any stored value (inputs, outputs, answers)."""
+    template_cpu_seconds: float = 1.0
+    """CPU time one template rendering may use before it fails its node."""
+    max_template_output_bytes: int = 1_000_000
+    """Largest text (UTF-8 bytes) one template may render, and largest value it may build."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
 
@@ -85,6 +89,8 @@ class Settings:
             graphiql=env.get("FLOWLOOM_GRAPHIQL", "1") not in {"0", "false", "no"},
             max_subscriptions=int(env.get("FLOWLOOM_MAX_SUBSCRIPTIONS", "50")),
             ws_keepalive=float(env.get("FLOWLOOM_WS_KEEPALIVE_SECONDS", "15")),
+            template_cpu_seconds=float(env.get("FLOWLOOM_TEMPLATE_CPU_SECONDS", "1")),
+            max_template_output_bytes=int(env.get("FLOWLOOM_MAX_TEMPLATE_OUTPUT_BYTES", "1000000")),
             max_node_output_bytes=int(env.get("FLOWLOOM_MAX_NODE_OUTPUT_BYTES", "1000000")),
             max_run_output_bytes=int(env.get("FLOWLOOM_MAX_RUN_OUTPUT_BYTES", "32000000")),
             max_input_bytes=int(env.get("FLOWLOOM_MAX_INPUT_BYTES", "1000000")),
@@ -100,4 +106,6 @@ class Settings:
             max_json_depth=self.max_json_depth,
             max_input_bytes=self.max_input_bytes,
             max_human_input_bytes=self.max_human_input_bytes,
+            template_cpu_seconds=self.template_cpu_seconds,
+            max_template_output_bytes=self.max_template_output_bytes,
         )

@@ -6,6 +6,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from uuid import UUID
 
+import anyio
+
 from backend.workflows.repository import WorkflowRepository
 from engine.dsl import WorkflowDefinition
 from engine.graph import CompiledGraph, validate_definition
@@ -46,7 +48,8 @@ class GraphCache:
         definition = await self._workflows.definition_at(workflow_id, version)
         if definition is None:
             raise UnrunnableVersionError(f"workflow {workflow_id} has no version {version}")
-        validation = validate_definition(definition)
+        # Off the event loop: compiling a large definition's templates takes seconds (see WorkflowService).
+        validation = await anyio.to_thread.run_sync(validate_definition, definition)
         if validation.graph is None or validation.definition is None:
             codes = ", ".join(problem.code for problem in validation.problems)
             raise UnrunnableVersionError(f"workflow {workflow_id} version {version} is invalid: {codes}")

@@ -102,7 +102,7 @@ class WorkflowMutation:
         return DeletedWorkflow(id=strawberry.ID(str(result.id)))
 
     @strawberry.mutation(description="Check a definition without storing anything.")
-    def validate_workflow(self, info: Info, definition: JSON) -> ValidationResult:
+    async def validate_workflow(self, info: Info, definition: JSON) -> ValidationResult:
         principal_of(info)
-        problems = info.context.services.workflows.validate(definition)
+        problems = await info.context.services.workflows.validate(definition)
         return ValidationResult(valid=not problems, problems=[Problem.from_record(p) for p in problems])

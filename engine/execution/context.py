@@ -79,17 +79,17 @@ class AttemptContext:
     def _where(self, source: str) -> str | None:
         return self._run.plan.template_paths(self.node_id).get(source)
 
-    def render(self, template: str) -> str:
+    async def render(self, template: str) -> str:
         """Render a template to text; see `NodeContext.render`."""
-        return render_text(template, self._scope(), self._where(template))
+        return await render_text(template, self._scope(), self._where(template), self.services.limits)
 
-    def render_value(self, value: JsonValue) -> JsonValue:
+    async def render_value(self, value: JsonValue) -> JsonValue:
         """Render every string leaf of a JSON value; see `NodeContext.render_value`."""
-        return render_value(value, self._scope(), self._where)
+        return await render_value(value, self._scope(), self._where, self.services.limits)
 
-    def evaluate(self, expression: str) -> Any:
+    async def evaluate(self, expression: str) -> Any:
         """Evaluate a template expression; see `NodeContext.evaluate`."""
-        return evaluate(expression, self._scope(), self._where(expression))
+        return await evaluate(expression, self._scope(), self._where(expression), self.services.limits)
 
     def emit_delta(self, text: str) -> None:
         """Stream a chunk of output as an ephemeral NODE_DELTA event."""

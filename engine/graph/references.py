@@ -43,6 +43,15 @@ def _keys_read_from(tree: nodes.Template, name: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _free_names(tree: nodes.Template) -> set[str]:
+    # meta.find_undeclared_variables, without Jinja's optimizer: folding constants evaluates them,
+    # and `{{ 9 ** 16000000 }}` (or a filter with constant arguments) would run while validating.
+    tracker = meta.TrackingCodeGenerator(template_environment())
+    tracker.optimizer = None
+    tracker.visit(tree)
+    return tracker.undeclared_identifiers
+
+
 def find_references(tree: nodes.Template) -> References:
     """List what a parsed template reads from its context.
 
@@ -61,7 +70,7 @@ def find_references(tree: nodes.Template) -> References:
     Raises:
         TemplateSyntaxError: The template cannot be compiled (e.g. it uses an unknown filter).
     """
-    free = meta.find_undeclared_variables(tree)
+    free = _free_names(tree)
     known = CONTEXT_NAMES | template_environment().globals.keys()
     return References(
         unknown_names=tuple(sorted(free - known)),

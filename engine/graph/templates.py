@@ -10,11 +10,11 @@ from typing import NamedTuple
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.parser import Parser
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from pydantic import BaseModel
 
 from engine.dsl import DslModel, TemplateSlot
 from engine.graph.problems import json_path
+from engine.sandbox import BoundedSandbox
 
 Step = str | int
 
@@ -31,20 +31,20 @@ class TemplateField(NamedTuple):
 
 
 @functools.cache
-def template_environment() -> SandboxedEnvironment:
+def template_environment() -> BoundedSandbox:
     """The template environment shared by validation and rendering.
 
     Sandboxed, so templates cannot reach Python internals; immutable, so a template cannot
-    modify a node output that other nodes read too; strict, so a misspelt name fails the node
-    instead of rendering as an empty string; no HTML escaping, since output goes to models and
-    APIs, not browsers; trailing newlines are kept, since prompts are reproduced exactly.
+    modify a node output that other nodes read too; bounded, so a template evaluates only under
+    a budget of CPU time and value sizes, and nothing is evaluated when it is compiled; strict, so
+    a misspelt name fails the node instead of rendering as an empty string; no HTML escaping,
+    since output goes to models and APIs, not browsers; trailing newlines are kept, since prompts
+    are reproduced exactly.
 
     Returns:
         The shared environment (one per process; do not modify it).
     """
-    return ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
-    )
+    return BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 def parse_template(source: str, *, is_expression: bool) -> nodes.Template:
@@ -63,6 +63,14 @@ def parse_template(source: str, *, is_expression: bool) -> nodes.Template:
     Raises:
         TemplateSyntaxError: The text is not a valid template or expression.
     """
+    try:
+        return _parse(source, is_expression=is_expression)
+    except ValueError as error:
+        # Jinja's lexer converts number literals with int(), which refuses more than 4300 digits.
+        raise TemplateSyntaxError(f"invalid literal: {error}", 1) from None
+
+
+def _parse(source: str, *, is_expression: bool) -> nodes.Template:
     environment = template_environment()
     if is_expression:
         parser = Parser(environment, source, state="variable")

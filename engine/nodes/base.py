@@ -106,30 +106,33 @@ class NodeContext(Protocol):
         """The ports."""
         ...
 
-    def render(self, template: str) -> str:
-        """Render a template to text (Jinja sandbox, StrictUndefined).
+    async def render(self, template: str) -> str:
+        """Render a template to text (Jinja sandbox, StrictUndefined), within `services.limits`.
+
+        Asynchronous because a costly template is rendered in a worker thread, off the event loop.
 
         Raises:
-            NodeError: the template fails (non-retryable; the message names the variable).
+            NodeError: the template fails or exceeds its budget (non-retryable; the message names
+                the variable or the limit).
         """
         ...
 
-    def render_value(self, value: JsonValue) -> JsonValue:
-        """Render every string leaf of a JSON value.
+    async def render_value(self, value: JsonValue) -> JsonValue:
+        """Render every string leaf of a JSON value, within `services.limits` (one budget for all).
 
         A string that is exactly one `{{ expression }}` becomes the expression's value (a list stays
         a list); any other string renders to text.
 
         Raises:
-            NodeError: a template fails (non-retryable).
+            NodeError: a template fails or exceeds its budget (non-retryable).
         """
         ...
 
-    def evaluate(self, expression: str) -> Any:
-        """Evaluate a template expression such as `input.score > 0.5`.
+    async def evaluate(self, expression: str) -> Any:
+        """Evaluate a template expression such as `input.score > 0.5`, within `services.limits`.
 
         Raises:
-            NodeError: the expression fails (non-retryable).
+            NodeError: the expression fails or exceeds its budget (non-retryable).
         """
         ...
 

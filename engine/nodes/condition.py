@@ -21,6 +21,6 @@ async def execute(spec: ConditionNode, context: NodeContext) -> NodeResult:
     """
     params = spec.params
     for case in params.cases:
-        if context.evaluate(case.when):
+        if await context.evaluate(case.when):
             return NodeResult(output=context.input, branch=case.branch)
     return NodeResult(output=context.input, branch=params.default)

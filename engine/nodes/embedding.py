@@ -48,8 +48,8 @@ async def execute(spec: EmbeddingNode, context: NodeContext) -> NodeResult:
             dimension does not match (not retryable), or the embedder failed.
     """
     params = spec.params
-    text = context.render(params.text)
-    metadata = context.render_value(dict(params.metadata))
+    text = await context.render(params.text)
+    metadata = await context.render_value(dict(params.metadata))
     if not isinstance(metadata, dict):
         raise NodeError("the metadata must render to an object", retryable=False)
     vectors = context.services.vectors

@@ -24,4 +24,5 @@ async def execute(spec: HumanNode, context: NodeContext) -> NodeResult:
     params = spec.params
     timeout = params.timeout_seconds
     due_at = None if timeout is None else datetime.now(UTC) + timedelta(seconds=timeout)
-    return NodeResult(wait=HumanWait(context.render(params.prompt), params.input_schema, due_at))
+    prompt = await context.render(params.prompt)
+    return NodeResult(wait=HumanWait(prompt, params.input_schema, due_at))

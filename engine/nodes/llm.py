@@ -92,9 +92,9 @@ async def execute(spec: LlmNode, context: NodeContext) -> NodeResult:
             (not retryable); the provider was busy, failed or unreachable (retryable).
     """
     params = spec.params
-    prompt = context.render(params.prompt)
-    system = context.render(params.system) if params.system is not None else None
-    tools, spend = build_tools(params.tools, context)
+    prompt = await context.render(params.prompt)
+    system = await context.render(params.system) if params.system is not None else None
+    tools, spend = await build_tools(params.tools, context)
     try:
         model = await context.services.models.model(context.workspace_id, params.model)
         if params.output_schema is not None:

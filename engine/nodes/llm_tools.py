@@ -49,10 +49,10 @@ def _retrieve_tool(spec: RetrieveTool, context: NodeContext, spend: ToolSpend) -
     return Tool(search_collection, name=spec.name, description=spec.description)
 
 
-def _http_tool(spec: HttpTool, context: NodeContext) -> Tool[None]:
-    url = context.render(spec.url).strip()
-    headers = render_headers(spec.headers, context)
-    fixed_body = context.render_value(spec.body)
+async def _http_tool(spec: HttpTool, context: NodeContext) -> Tool[None]:
+    url = (await context.render(spec.url)).strip()
+    headers = await render_headers(spec.headers, context)
+    fixed_body = await context.render_value(spec.body)
     settings = context.services.http
 
     async def call(query: dict[str, str] | None, body: JsonValue) -> JsonValue:
@@ -91,7 +91,7 @@ def _http_tool(spec: HttpTool, context: NodeContext) -> Tool[None]:
     return Tool(function, name=spec.name, description=spec.description)
 
 
-def build_tools(specs: list[LlmTool], context: NodeContext) -> tuple[list[Tool[None]], ToolSpend]:
+async def build_tools(specs: list[LlmTool], context: NodeContext) -> tuple[list[Tool[None]], ToolSpend]:
     """Turn a node's tool specs into pydantic-ai tools.
 
     Args:
@@ -106,7 +106,9 @@ def build_tools(specs: list[LlmTool], context: NodeContext) -> tuple[list[Tool[N
     """
     spend = ToolSpend()
     tools = [
-        _retrieve_tool(spec, context, spend) if isinstance(spec, RetrieveTool) else _http_tool(spec, context)
+        _retrieve_tool(spec, context, spend)
+        if isinstance(spec, RetrieveTool)
+        else await _http_tool(spec, context)
         for spec in specs
     ]
     return tools, spend

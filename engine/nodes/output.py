@@ -22,4 +22,4 @@ async def execute(spec: OutputNode, context: NodeContext) -> NodeResult:
     Raises:
         NodeError: A template fails (not retryable).
     """
-    return NodeResult(output=context.render_value(spec.params.value))
+    return NodeResult(output=await context.render_value(spec.params.value))

@@ -22,8 +22,8 @@ async def execute(spec: RetrieveNode, context: NodeContext) -> NodeResult:
             retryable), or the embedder failed.
     """
     params = spec.params
-    query = context.render(params.query)
-    rendered_filter = context.render_value(params.filter)
+    query = await context.render(params.query)
+    rendered_filter = await context.render_value(params.filter)
     if rendered_filter is not None and not isinstance(rendered_filter, dict):
         raise NodeError("the filter must render to an object", retryable=False)
     hits, usage = await search(

@@ -50,4 +50,4 @@ async def execute(spec: TemplateNode, context: NodeContext) -> NodeResult:
     Raises:
         NodeError: The template fails (not retryable).
     """
-    return NodeResult(output=parse_json_text(context.render(spec.params.template)))
+    return NodeResult(output=parse_json_text(await context.render(spec.params.template)))

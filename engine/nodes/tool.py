@@ -7,7 +7,7 @@ from engine.nodes.base import NodeContext, NodeResult
 from engine.nodes.http_client import HttpRequest, raise_for_status, send
 
 
-def render_headers(headers: dict[str, str], context: NodeContext) -> dict[str, str]:
+async def render_headers(headers: dict[str, str], context: NodeContext) -> dict[str, str]:
     """Render header values; a header must end up as text.
 
     Args:
@@ -20,7 +20,7 @@ def render_headers(headers: dict[str, str], context: NodeContext) -> dict[str, s
     Raises:
         NodeError: A template fails (not retryable).
     """
-    return {name: context.render(value) for name, value in headers.items()}
+    return {name: await context.render(value) for name, value in headers.items()}
 
 
 async def execute(spec: ToolNode, context: NodeContext) -> NodeResult:
@@ -42,9 +42,9 @@ async def execute(spec: ToolNode, context: NodeContext) -> NodeResult:
     params = spec.params
     request = HttpRequest(
         method=params.method,
-        url=context.render(params.url).strip(),
-        headers=render_headers(params.headers, context),
-        body=context.render_value(params.body),
+        url=(await context.render(params.url)).strip(),
+        headers=await render_headers(params.headers, context),
+        body=await context.render_value(params.body),
         timeout_seconds=params.timeout_seconds,
     )
     response = await send(request, context.services.http)

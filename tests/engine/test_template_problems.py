@@ -1,5 +1,7 @@
 """Problems with templates: syntax, names, and what they read of nodes and run inputs."""
 
+import tracemalloc
+
 import pytest
 
 from engine.graph import validate_definition
@@ -178,3 +180,27 @@ def test_every_templated_field_of_every_kind_is_checked(raw_node: dict[str, obje
     problem = only_problem(validate_definition(workflow(raw_node)))
 
     assert (problem.code, problem.path) == ("TEMPLATE_UNKNOWN_VARIABLE", path)
+
+
+def test_validating_a_template_evaluates_none_of_it() -> None:
+    # Jinja's optimizer folded `'a' | center(...)` (and `9 ** 16000000`) while compiling: validating
+    # such a definition allocated the text, or froze the server for 46 s.
+    raw = workflow(template("a", "{{ 'a' | center(50000000) }}{{ [1] | batch(20000000, 0) | list }}"))
+    tracemalloc.start()
+    try:
+        validation = validate_definition(raw)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert validation.valid
+    assert peak < 10_000_000
+
+
+def test_a_number_too_long_to_read_is_a_template_syntax_problem() -> None:
+    raw = workflow(template("a", "{{ " + "9" * 5000 + " }}"))
+
+    problem = only_problem(validate_definition(raw))
+
+    assert located(problem) == ("TEMPLATE_SYNTAX", "nodes[0].params.template", "a")
+    assert "4300 digits" in problem.message

@@ -1,5 +1,7 @@
 """The shared template environment, and the enumeration of a node's templates."""
 
+from typing import Any
+
 import pytest
 from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
@@ -7,6 +9,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from engine.dsl import ConditionNode, HttpTool, LlmNode, OutputNode, ToolNode
 from engine.graph import TemplateField, parse_template, template_environment, template_fields
+from engine.limits import RunLimits
+from engine.sandbox import TemplateBudget, TemplateLimitError
+
+
+def render(source: str, **scope: Any) -> str:
+    """Render with the shared environment, under the default budget."""
+    template = template_environment().from_string(source)
+    return TemplateBudget.in_thread(RunLimits()).run(template.render, scope)
 
 
 def test_the_environment_is_one_shared_sandbox() -> None:
@@ -14,29 +24,33 @@ def test_the_environment_is_one_shared_sandbox() -> None:
     assert isinstance(template_environment(), SandboxedEnvironment)
 
 
-def test_an_undefined_name_fails_instead_of_rendering_empty() -> None:
-    with pytest.raises(UndefinedError):
-        template_environment().from_string("{{ inputs.missing }}").render(inputs={})
+def test_templates_evaluate_only_under_a_budget() -> None:
+    template = template_environment().from_string("{{ input }}")
 
-
-def test_templates_cannot_reach_python_internals() -> None:
-    template = template_environment().from_string("{{ input.__class__.__mro__ }}")
-
-    with pytest.raises(SecurityError):
+    with pytest.raises(TemplateLimitError, match="only under a budget"):
         template.render(input="x")
 
 
+def test_an_undefined_name_fails_instead_of_rendering_empty() -> None:
+    with pytest.raises(UndefinedError):
+        render("{{ inputs.missing }}", inputs={})
+
+
+def test_templates_cannot_reach_python_internals() -> None:
+    with pytest.raises(SecurityError):
+        render("{{ input.__class__.__mro__ }}", input="x")
+
+
 def test_templates_cannot_modify_the_outputs_they_read() -> None:
-    template = template_environment().from_string("{{ nodes.a.output.append(1) }}")
     outputs = {"a": {"output": [0]}}
 
     with pytest.raises(SecurityError):
-        template.render(nodes=outputs)
+        render("{{ nodes.a.output.append(1) }}", nodes=outputs)
     assert outputs["a"]["output"] == [0]
 
 
 def test_text_is_not_html_escaped() -> None:
-    assert template_environment().from_string("{{ input }}").render(input="<b>&</b>") == "<b>&</b>"
+    assert render("{{ input }}", input="<b>&</b>") == "<b>&</b>"
 
 
 def test_an_expression_parses_as_one_expression() -> None:

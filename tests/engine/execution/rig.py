@@ -93,6 +93,7 @@ class Rig:
     executions: Counter[str] = field(default_factory=Counter)
     """How often each node's executor was called."""
     limits: RunLimits = field(default_factory=RunLimits)
+    """The bounds on outputs and templates the engine's nodes get."""
     engine: Engine = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,25 +1,21 @@
-"""A NodeContext for calling executors directly: real Jinja rendering, deltas collected in a list.
+"""A NodeContext for calling executors directly: real bounded rendering, deltas collected in a list.
 
-The scheduler's real context arrives with the execution engine; this one implements the same
-protocol with the same template environment, so executors are tested against real rendering.
+It implements the protocol with the engine's own rendering functions (the same sandbox and budgets
+as the scheduler's context), so executors are tested against real rendering.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
 
-from jinja2 import TemplateError
 from pydantic import JsonValue
 
-from engine.graph.templates import template_environment
-from engine.nodes.base import HttpSettings, NodeError, NodeServices
+from engine.execution.rendering import evaluate, render_text, render_value
+from engine.nodes.base import HttpSettings, NodeServices
 from engine.ports import Embedder, ModelFactory, VectorStore
 from tests.engine.nodes.knowledge_doubles import HashEmbedder, MemoryVectorStore
-
-_SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expression>(?:(?!\{\{|\}\}).)*)\}\}\s*$", re.DOTALL)
 
 
 @dataclass
@@ -40,30 +36,14 @@ class Context:
     def _variables(self) -> dict[str, Any]:
         return {"input": self.input, "inputs": self.inputs, "nodes": self.nodes, "iteration": self.iteration}
 
-    def render(self, template: str) -> str:
-        try:
-            return template_environment().from_string(template).render(self._variables())
-        except TemplateError as error:
-            raise NodeError(f"template failed: {error}", retryable=False) from error
+    async def render(self, template: str) -> str:
+        return await render_text(template, self._variables(), None, self.services.limits)
 
-    def render_value(self, value: JsonValue) -> JsonValue:
-        if isinstance(value, str):
-            match = _SINGLE_EXPRESSION.match(value)
-            if match is None:
-                return self.render(value)
-            result: JsonValue = self.evaluate(match["expression"])
-            return result
-        if isinstance(value, list):
-            return [self.render_value(item) for item in value]
-        if isinstance(value, dict):
-            return {key: self.render_value(item) for key, item in value.items()}
-        return value
+    async def render_value(self, value: JsonValue) -> JsonValue:
+        return await render_value(value, self._variables(), lambda source: None, self.services.limits)
 
-    def evaluate(self, expression: str) -> Any:
-        try:
-            return template_environment().compile_expression(expression)(**self._variables())
-        except TemplateError as error:
-            raise NodeError(f"expression failed: {error}", retryable=False) from error
+    async def evaluate(self, expression: str) -> Any:
+        return await evaluate(expression, self._variables(), None, self.services.limits)
 
     def emit_delta(self, text: str) -> None:
         self.deltas.append(text)
