@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from graphql import GraphQLError, parse
+from strawberry.extensions import MaxTokensLimiter
+from strawberry.scalars import JSON
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -22,6 +17,9 @@ from backend.credentials.resolvers import CredentialMutation, CredentialQuery
 from backend.gql.error_log import log_errors
 from backend.gql.errors import ClientErrors
 from backend.gql.execution import FlowloomExecutionContext
+from backend.gql.json_scalar import BOUNDED_JSON
+from backend.gql.parsing import CachedParsing
+from backend.gql.validation import BoundedValidation, DocumentValidator, ShapeLimits
 from backend.runs.resolvers import RunMutation, RunQuery
 from backend.runs.subscriptions import RunSubscription
 from backend.settings import Settings
@@ -48,27 +46,26 @@ def build_schema(
     mutation: type[Any] | None = Mutation,
     subscription: type[Any] | None = Subscription,
 ) -> FlowloomSchema:
-    """The schema with depth, alias and token limits, parse/validation caches, error codes and masking.
+    """The schema with its limits, parse/validation caches, error codes and masking.
 
-    Strawberry builds extensions afresh for every operation, and the depth and alias limiters create
-    new rule classes in their constructors; built per operation, they would make every validation a
-    cache miss (the cache is keyed by the rules). So their rules are made once, here. Other root
-    types than Flowloom's are for tests of this machinery.
+    Strawberry builds extensions afresh for every operation, so what must outlive one operation (the
+    parse and validation caches, the rules) is made once, here. Other root types than Flowloom's are
+    for tests of this machinery.
     """
-    limits = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
+    parse_cached = lru_cache(maxsize=256)(parse)
+    validator = DocumentValidator(
+        ShapeLimits(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)
+    )
     return FlowloomSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         execution_context_class=FlowloomExecutionContext,
+        scalar_overrides={JSON: BOUNDED_JSON},
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: ParserCache(maxsize=256),
-            lambda: AddValidationRules(limits),
-            lambda: ValidationCache(maxsize=256),
+            lambda: CachedParsing(parse_cached),
+            lambda: BoundedValidation(validator),
             ClientErrors,
         ],
     )

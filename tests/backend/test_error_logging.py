@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 import pytest
 import strawberry
 
@@ -168,6 +169,14 @@ def test_a_served_process_never_prints_a_key_sent_in_a_mistake(tmp_path: Path) -
         credential = {"input": {"provider": "openai", "apiKey": KEY}}
         stored = server.graphql(token, operation("SetCredential"), credential)
         assert stored["data"]["setCredential"]["__typename"] == "Credential"  # type: ignore[index]
+        deep = "[" * 5000 + "]" * 5000
+        query = "mutation ($d: JSON!) { validateWorkflow(definition: $d) { valid } }"
+        too_deep = httpx.post(
+            f"{server.url}/graphql",
+            content=f'{{"query": "{query}", "variables": {{"d": {deep}}}}}',
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        assert too_deep.status_code == 400
     finally:
         assert server.stop() == 0
     output = server.output()

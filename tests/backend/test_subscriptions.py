@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from dataclasses import replace
 from typing import Any
@@ -316,3 +317,27 @@ async def test_llm_token_deltas_stream_live_to_a_subscriber(
     assert len(deltas) > 1
     assert "".join(deltas) == succeeded["data"]["output"] == "echo: say one two three four"
     assert events.index(succeeded) > max(i for i, e in enumerate(events) if e["type"] == "NODE_DELTA")
+
+
+async def test_a_message_nested_too_deeply_to_decode_closes_4400(app: Litestar, tenant: Tenant) -> None:
+    async with websocket(app) as socket:
+        await connected(socket, tenant)
+        await socket.session.send_text("[" * 5000 + "]" * 5000)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await socket.receive()
+
+    assert closed.value.code == 4400
+
+
+async def test_a_syntax_error_in_a_subscribe_closes_4400_without_a_logged_traceback(
+    app: Litestar, tenant: Tenant, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with websocket(app) as socket:
+        await connected(socket, tenant)
+        await socket.subscribe("broken", "subscription { runUpdates { id }")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await socket.receive()
+
+    assert closed.value.code == 4400
+    assert closed.value.reason.startswith("Syntax Error")
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
