@@ -19,7 +19,7 @@ from strawberry.schema import BaseSchema
 
 from backend.gql.context import Context, context_getter
 from backend.gql.errors import INTERNAL, INTERNAL_MESSAGE
-from backend.gql.websocket import KeepAliveTransportWSHandler
+from backend.gql.websocket import FlowloomTransportWSHandler
 from backend.settings import Settings
 
 GRAPHQL_PATH = "/graphql"
@@ -60,7 +60,7 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
         max_subscriptions_per_connection=settings.max_subscriptions,
     )
 
-    class TransportHandler(KeepAliveTransportWSHandler):
+    class TransportHandler(FlowloomTransportWSHandler):
         interval = settings.ws_keepalive
 
     class FlowloomGraphQLController(base):  # type: ignore[valid-type,misc]
