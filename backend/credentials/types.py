@@ -9,6 +9,7 @@ import strawberry
 
 from backend.credentials.records import CredentialRecord
 from backend.gql.common import NotFound, Problem
+from backend.gql.secrets import SECRET
 
 
 @strawberry.type(description="A provider configured in your workspace. The key itself is write-only.")
@@ -44,7 +45,9 @@ class SetCredentialInput:
     provider: str = strawberry.field(
         description="openai (also used by openai-chat: models), anthropic or ollama."
     )
-    api_key: str | None = strawberry.field(default=None, description="Stored encrypted; never returned.")
+    api_key: str | None = strawberry.field(
+        default=None, description="Stored encrypted; never returned.", metadata=SECRET
+    )
     base_url: str | None = strawberry.field(
         default=None, description="An OpenAI-compatible or Ollama endpoint."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -9,17 +11,30 @@ import msgspec
 from cross_web import HTTPException as GraphQLHTTPException
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_401_UNAUTHORIZED
+from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
 from strawberry.litestar.controller import GraphQLController
 from strawberry.schema import BaseSchema
 
 from backend.gql.context import Context, context_getter
-from backend.gql.websocket import KeepAliveTransportWSHandler
+from backend.gql.errors import INTERNAL, INTERNAL_MESSAGE
+from backend.gql.websocket import FlowloomTransportWSHandler
 from backend.settings import Settings
 
 GRAPHQL_PATH = "/graphql"
+
+log = logging.getLogger(__name__)
+
+
+class TooDeepJSONError(json.JSONDecodeError):
+    """JSON nested too deeply to decode (a JSONDecodeError, so websockets close 4400 on it)."""
+
+    def __init__(self) -> None:
+        super().__init__("JSON nested too deeply to decode", "", 0)
+
+    def __str__(self) -> str:
+        return self.msg
 
 
 def error_response(status_code: int, message: str, code: str) -> Response[Any]:
@@ -45,7 +60,7 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
         max_subscriptions_per_connection=settings.max_subscriptions,
     )
 
-    class TransportHandler(KeepAliveTransportWSHandler):
+    class TransportHandler(FlowloomTransportWSHandler):
         interval = settings.ws_keepalive
 
     class FlowloomGraphQLController(base):  # type: ignore[valid-type,misc]
@@ -56,6 +71,26 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
         def encode_json(self, data: object) -> bytes:
             # msgspec encodes a 50-workflow page several times faster than the stdlib json Strawberry uses
             return msgspec.json.encode(data)
+
+        def decode_json(self, data: str | bytes) -> object:
+            # for HTTP bodies and websocket messages alike; Strawberry handles JSONDecodeError only
+            try:
+                return json.loads(data)
+            except RecursionError:
+                raise TooDeepJSONError from None  # from None: the recursion's frames are not kept
+
+        def parse_json(self, data: str | bytes) -> Any:
+            # request bodies, and the JSON of GET parameters: objects (or batches of them) only,
+            # Strawberry's body parsing failed with AttributeError on `1` or `null` (HTTP 500)
+            try:
+                value = self.decode_json(data)
+            except TooDeepJSONError as exc:
+                raise GraphQLHTTPException(400, str(exc)) from None
+            except json.JSONDecodeError:
+                raise GraphQLHTTPException(400, "Unable to parse request body as JSON") from None
+            if not isinstance(value, dict | list):
+                raise GraphQLHTTPException(400, "The request's JSON must be an object")
+            return value
 
         async def execute_request(
             self, request: Request[Any, Any, Any], context: Context, root_value: Any
@@ -73,6 +108,11 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
                 status = getattr(exc, "status_code", 400)
                 reason = getattr(exc, "reason", None) or getattr(exc, "detail", "bad request")
                 return error_response(status, str(reason), "BAD_REQUEST")
+            except Exception:
+                # a bug outside GraphQL execution (decoding, encoding): Litestar would answer 500 and
+                # log nothing; the body and its variables are not logged, they may carry secrets
+                log.exception("GraphQL request failed outside execution")
+                return error_response(HTTP_500_INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE, INTERNAL)
 
         async def on_ws_connect(self, context: Context) -> dict[str, Any] | None:
             params = context.connection_params or {}

@@ -2,65 +2,70 @@
 
 from __future__ import annotations
 
-import logging
+from functools import lru_cache
+from typing import Any
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from graphql import GraphQLError, parse
+from strawberry.extensions import MaxTokensLimiter
+from strawberry.scalars import JSON
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from backend.accounts.resolvers import AccountsQuery
 from backend.credentials.resolvers import CredentialMutation, CredentialQuery
+from backend.gql.error_log import log_errors
+from backend.gql.errors import ClientErrors
 from backend.gql.execution import FlowloomExecutionContext
+from backend.gql.json_scalar import BOUNDED_JSON
+from backend.gql.parsing import CachedParsing
+from backend.gql.validation import BoundedValidation, DocumentValidator, ShapeLimits
 from backend.runs.resolvers import RunMutation, RunQuery
 from backend.runs.subscriptions import RunSubscription
 from backend.settings import Settings
 from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
-
-log = logging.getLogger(__name__)
 
 Query = merge_types("Query", (AccountsQuery, WorkflowQuery, RunQuery, CredentialQuery))
 Mutation = merge_types("Mutation", (WorkflowMutation, RunMutation, CredentialMutation))
 Subscription = merge_types("Subscription", (RunSubscription,))
 
 
-def _is_unexpected(error: GraphQLError) -> bool:
-    """Mask errors that did not come from a deliberate GraphQLError (bugs, driver errors)."""
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+class FlowloomSchema(strawberry.Schema):
+    """Strawberry's schema, logging errors Flowloom's way (`backend.gql.error_log`)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log the errors of one operation, without variables or secret values."""
+        log_errors(self._schema, errors, execution_context)
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with depth, alias and token limits, parse/validation caches, and errors masked.
+def build_schema(
+    settings: Settings,
+    query: type[Any] = Query,
+    mutation: type[Any] | None = Mutation,
+    subscription: type[Any] | None = Subscription,
+) -> FlowloomSchema:
+    """The schema with its limits, parse/validation caches, error codes and masking.
 
-    Strawberry builds extensions afresh for every operation, and the depth and alias limiters create
-    new rule classes in their constructors; built per operation, they would make every validation a
-    cache miss (the cache is keyed by the rules). So their rules are made once, here.
+    Strawberry builds extensions afresh for every operation, so what must outlive one operation (the
+    parse and validation caches, the rules) is made once, here. Other root types than Flowloom's are
+    for tests of this machinery.
     """
-    limits = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
-    return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
+    parse_cached = lru_cache(maxsize=256)(parse)
+    validator = DocumentValidator(
+        ShapeLimits(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)
+    )
+    return FlowloomSchema(
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
         execution_context_class=FlowloomExecutionContext,
+        scalar_overrides={JSON: BOUNDED_JSON},
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: ParserCache(maxsize=256),
-            lambda: AddValidationRules(limits),
-            lambda: ValidationCache(maxsize=256),
-            lambda: MaskErrors(
-                should_mask_error=_is_unexpected, error_message="Internal error; it has been logged."
-            ),
+            lambda: CachedParsing(parse_cached),
+            lambda: BoundedValidation(validator),
+            ClientErrors,
         ],
     )

@@ -1,20 +1,60 @@
-"""The graphql-transport-ws handler with server keep-alive pings."""
+"""The graphql-transport-ws handler: strict about message shapes, with server keep-alive pings."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
+
+log = logging.getLogger(__name__)
+
+_OPTIONAL_PAYLOAD_FIELDS = {"variables": dict, "extensions": dict, "operationName": str}
 
 
-class KeepAliveTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
-    """Strawberry's handler answers pings but sends none; idle connections behind proxies and load
+def invalid_message(message: object) -> str | None:
+    """Why a decoded message cannot be handled (None when it can), checked before Strawberry reads it.
+
+    Strawberry indexes messages as the protocol's TypedDicts say they are; valid JSON of another shape
+    (`[1,2]`, `null`, a subscribe whose payload is a string) raised TypeError, and the connection
+    closed with 4500 instead of the protocol's 4400 "invalid message".
+    """
+    if not isinstance(message, dict):
+        return "WebSocket message must be a JSON object"
+    kind = message.get("type")
+    if kind in {"subscribe", "complete"} and not isinstance(message.get("id"), str):
+        return f"A {kind} message needs a string id"
+    if kind == "subscribe":
+        payload = message.get("payload")
+        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+            return "A subscribe message needs a payload with a string query"
+        for field, expected in _OPTIONAL_PAYLOAD_FIELDS.items():
+            if payload.get(field) is not None and not isinstance(payload[field], expected):
+                return f"The subscribe payload's {field} must be a {expected.__name__} or null"
+    return None
+
+
+class FlowloomTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    """Strawberry's handler, refusing malformed messages with 4400 and pinging idle connections.
+
+    Strawberry's handler answers pings but sends none; idle connections behind proxies and load
     balancers then get cut. This one pings every `interval` seconds once the connection is
-    acknowledged (clients answer with pong, as the protocol requires)."""
+    acknowledged (clients answer with pong, as the protocol requires).
+    """
 
     interval = 15.0
+
+    async def handle_message(self, message: Message) -> None:
+        """Refuse a message of the wrong shape (close 4400), else handle it as Strawberry does."""
+        problem = invalid_message(message)
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
 
     def on_request_accepted(self) -> None:
         """Start the init timeout (as the parent does) and the pinger."""
@@ -29,8 +69,26 @@ class KeepAliveTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         await super().shutdown()
 
     async def _ping_forever(self) -> None:
-        with contextlib.suppress(Exception):
-            while True:
-                await asyncio.sleep(self.interval)
-                if self.connection_acknowledged:
-                    await self.send_message({"type": "ping"})
+        while True:
+            await asyncio.sleep(self.interval)
+            if not self.connection_acknowledged:
+                continue
+            try:
+                await self.send_message({"type": "ping"})
+            except WebSocketDisconnected:
+                log.debug("websocket of %s gone; its pinger stops", self._who())
+                return
+            except Exception:
+                # the next ping may succeed; a connection that stays broken is closed by its reader
+                log.exception(
+                    "sending a keep-alive ping to %s failed (%d operations open); pinging again in %ss",
+                    self._who(),
+                    len(self.operations),
+                    self.interval,
+                )
+
+    def _who(self) -> str:
+        principal = getattr(self.context, "principal", None)
+        if principal is None:
+            return "an unauthenticated websocket"
+        return f"user {principal.user_id} in workspace {principal.workspace_id}"

@@ -12,7 +12,6 @@ recorded FAILED with the reason.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from uuid import UUID
 
@@ -124,8 +123,22 @@ class RunHost:
         task.add_done_callback(self._later.discard)
 
     async def _sweep_forever(self) -> None:
+        failures = 0  # in a row: an outage is logged when it starts and when it ends, not every sweep
         while True:
             await asyncio.sleep(self._sweep_seconds)
-            with contextlib.suppress(Exception):
-                for run_id, workflow_id, version in await self._runs.falling_due():
-                    self.schedule(run_id, workflow_id, version)
+            try:
+                due = await self._runs.falling_due()
+            except Exception:
+                failures += 1
+                if failures == 1:
+                    log.exception(
+                        "sweeping for due human tasks failed; retrying every %ss", self._sweep_seconds
+                    )
+                else:
+                    log.debug("sweeping for due human tasks failed again (%d in a row)", failures)
+                continue
+            if failures:
+                log.info("sweeping for due human tasks works again after %d failed sweep(s)", failures)
+                failures = 0
+            for run_id, workflow_id, version in due:
+                self.schedule(run_id, workflow_id, version)

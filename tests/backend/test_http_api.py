@@ -128,3 +128,27 @@ async def test_the_seed_workflow_round_trips_byte_for_byte_through_json(gql: Gra
     ]
 
     assert created["definition"]["nodes"][0]["params"]["prompt"] == "请总结以下文本: {{input}}"
+
+
+async def test_a_json_body_that_is_not_an_object_is_a_bad_request(
+    http: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    for body in (b"1", b'"query"', b"null", b"true"):
+        response = await http.post(
+            "/graphql",
+            content=body,
+            headers={"Authorization": f"Bearer {tenant.token}", "Content-Type": "application/json"},
+        )
+
+        assert response.status_code == 400, body
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_every_graphql_error_carries_a_code_naming_its_kind(gql: GraphQLClient) -> None:
+    _, syntax = await gql.post("{ viewer { id }")
+    _, validation = await gql.post("{ viewer { password } }")
+    _, variables = await gql.post(operation("Workflows"), {"first": "ten"})
+
+    assert syntax["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert validation["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert variables["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from httpx_ws import WebSocketDisconnect
 from litestar import Litestar
+from strawberry.http.async_base_view import AsyncWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
 
 from backend.app import create_app
+from backend.gql.websocket import FlowloomTransportWSHandler
 from backend.services import Services
 from tests.backend.conftest import GraphQLClient
 from tests.backend.runs_support import create_workflow, start_run, wait_for
@@ -316,3 +322,140 @@ async def test_llm_token_deltas_stream_live_to_a_subscriber(
     assert len(deltas) > 1
     assert "".join(deltas) == succeeded["data"]["output"] == "echo: say one two three four"
     assert events.index(succeeded) > max(i for i, e in enumerate(events) if e["type"] == "NODE_DELTA")
+
+
+@pytest.mark.parametrize("frame", ["[1,2]", "1", '"x"', "null", "true"])
+async def test_a_message_that_is_json_but_not_an_object_closes_4400(
+    app: Litestar, tenant: Tenant, frame: str
+) -> None:
+    async with websocket(app) as socket:
+        await connected(socket, tenant)
+        await socket.session.send_text(frame)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await socket.receive()
+
+    assert closed.value.code == 4400
+    assert closed.value.reason == "WebSocket message must be a JSON object"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "subscribe", "id": "1", "payload": "{ viewer { id } }"},
+        {"type": "subscribe", "id": {"a": 1}, "payload": {"query": "{ viewer { id } }"}},
+        {"type": "subscribe", "id": "1", "payload": {"query": 5}},
+        {"type": "subscribe", "id": "1", "payload": {"query": "{ viewer { id } }", "variables": [1]}},
+        {"type": "complete", "id": ["1"]},
+    ],
+)
+async def test_a_subscribe_or_complete_message_of_the_wrong_shape_closes_4400(
+    app: Litestar, tenant: Tenant, message: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    async with websocket(app) as socket:
+        await connected(socket, tenant)
+        await socket.send(message)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await socket.receive()
+
+    assert closed.value.code == 4400
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_a_message_nested_too_deeply_to_decode_closes_4400(app: Litestar, tenant: Tenant) -> None:
+    async with websocket(app) as socket:
+        await connected(socket, tenant)
+        await socket.session.send_text("[" * 5000 + "]" * 5000)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await socket.receive()
+
+    assert closed.value.code == 4400
+
+
+async def test_a_syntax_error_in_a_subscribe_closes_4400_without_a_logged_traceback(
+    app: Litestar, tenant: Tenant, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with websocket(app) as socket:
+        await connected(socket, tenant)
+        await socket.subscribe("broken", "subscription { runUpdates { id }")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await socket.receive()
+
+    assert closed.value.code == 4400
+    assert closed.value.reason.startswith("Syntax Error")
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+class ScriptedSocket(AsyncWebSocketAdapter):
+    """A websocket (Strawberry's adapter interface) whose sends fail as scripted, then succeed."""
+
+    def __init__(self, failures: list[Exception]) -> None:
+        super().__init__(view=None)  # type: ignore[arg-type]
+        self.failures = failures
+        self.sent: list[Mapping[str, object]] = []
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
+        return
+        yield
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(message)
+
+    async def close(self, code: int, reason: str) -> None:
+        pass
+
+
+def pinging(socket: ScriptedSocket) -> FlowloomTransportWSHandler:
+    """A handler pinging `socket` every 10 ms as if its connection were acknowledged."""
+
+    class Quick(FlowloomTransportWSHandler):
+        interval = 0.01
+
+    handler = Quick(
+        view=None,  # type: ignore[arg-type]
+        websocket=socket,
+        context=None,
+        root_value=None,
+        schema=None,  # type: ignore[arg-type]
+        connection_init_wait_timeout=timedelta(seconds=60),
+    )
+    handler.connection_acknowledged = True
+    handler.on_request_accepted()
+    return handler
+
+
+async def test_a_failed_ping_is_logged_once_and_pinging_goes_on(caplog: pytest.LogCaptureFixture) -> None:
+    socket = ScriptedSocket([ConnectionResetError("connection reset by peer")])
+    handler = pinging(socket)
+    try:
+        await wait_until(lambda: len(socket.sent) >= 2)
+    finally:
+        await handler.shutdown()
+
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert [record.getMessage() for record in errors] == [
+        "sending a keep-alive ping to an unauthenticated websocket failed (0 operations open); "
+        "pinging again in 0.01s"
+    ]
+    assert errors[0].exc_info is not None
+    assert isinstance(errors[0].exc_info[1], ConnectionResetError)
+
+
+async def test_the_pinger_stops_quietly_once_the_socket_is_gone(caplog: pytest.LogCaptureFixture) -> None:
+    socket = ScriptedSocket([WebSocketDisconnected()])
+    handler = pinging(socket)
+    try:
+        await wait_until(handler._pinger.done)
+    finally:
+        await handler.shutdown()
+
+    assert socket.sent == []
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+async def wait_until(condition: Callable[[], bool], within: float = 5) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.005)

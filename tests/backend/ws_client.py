@@ -22,6 +22,8 @@ class Socket:
     def __init__(self, session: AsyncWebSocketSession, protocol: str) -> None:
         self.session = session
         self.protocol = protocol
+        self.held: dict[str, list[dict[str, Any]]] = {}
+        """Messages of other operations that arrived while one was being collected."""
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.session.send_json(message)
@@ -50,10 +52,15 @@ class Socket:
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The `next` payloads of an operation until it completes or errors, and the final message."""
         payloads: list[dict[str, Any]] = []
+        held = self.held.pop(operation_id, [])
         deadline = asyncio.get_running_loop().time() + within
         while True:
-            message = await self.receive(max(0.1, deadline - asyncio.get_running_loop().time()))
+            if held:
+                message = held.pop(0)
+            else:
+                message = await self.receive(max(0.1, deadline - asyncio.get_running_loop().time()))
             if message.get("id") != operation_id:
+                self.held.setdefault(str(message.get("id")), []).append(message)
                 continue
             if message["type"] in {"next", "data"}:
                 payloads.append(message["payload"])

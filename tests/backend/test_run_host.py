@@ -1,0 +1,75 @@
+"""The in-process run host's background sweep for due human tasks, when the database fails it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from uuid import uuid4
+
+import asyncpg
+import pytest
+
+from backend.runs.graphs import GraphCache
+from backend.runs.host import RunHost
+from backend.runs.repository import RunRepository
+from backend.services import Services
+from backend.workflows.repository import WorkflowRepository
+from engine.testing import memory_engine
+
+
+class Schema:
+    """A PostgreSQL schema of its own, empty until `restore` gives it views of the real tables."""
+
+    def __init__(self, admin: asyncpg.Connection, name: str) -> None:
+        self.admin = admin
+        self.name = name
+
+    async def restore(self) -> None:
+        for table in ("human_tasks", "runs"):
+            await self.admin.execute(f"CREATE VIEW {self.name}.{table} AS SELECT * FROM public.{table}")
+
+
+@pytest.fixture
+async def empty_schema(postgres_dsn: str, services: Services) -> AsyncIterator[Schema]:
+    admin = await asyncpg.connect(postgres_dsn)
+    schema = Schema(admin, f"sweep_{uuid4().hex[:12]}")
+    await admin.execute(f"CREATE SCHEMA {schema.name}")
+    yield schema
+    await admin.execute(f"DROP SCHEMA {schema.name} CASCADE")
+    await admin.close()
+
+
+async def wait_for_record(
+    caplog: pytest.LogCaptureFixture, matches: Callable[[logging.LogRecord], bool], within: float = 10
+) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not any(matches(record) for record in caplog.records):
+        assert asyncio.get_running_loop().time() < deadline, [r.getMessage() for r in caplog.records]
+        await asyncio.sleep(0.01)
+
+
+async def test_a_failing_sweep_is_logged_once_and_sweeping_goes_on_until_it_works_again(
+    postgres_dsn: str, empty_schema: Schema, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="backend.runs.host")
+    # the sweep's queries find no tables on this search path: a real database error on every sweep
+    pool = await asyncpg.create_pool(
+        postgres_dsn, min_size=1, max_size=2, server_settings={"search_path": empty_schema.name}
+    )
+    host = RunHost(memory_engine(), GraphCache(WorkflowRepository()), RunRepository(pool), sweep_seconds=0.01)
+    await host.start(resume=False)
+    try:
+        await wait_for_record(caplog, lambda record: "(3 in a row)" in record.getMessage())
+        await empty_schema.restore()
+        await wait_for_record(caplog, lambda record: "works again" in record.getMessage())
+    finally:
+        await host.stop()
+        await pool.close()
+
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert [record.getMessage() for record in errors] == [
+        "sweeping for due human tasks failed; retrying every 0.01s"
+    ]
+    assert errors[0].exc_info is not None
+    assert isinstance(errors[0].exc_info[1], asyncpg.UndefinedTableError)
