@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import httpx
 import pytest
 import strawberry
+from graphql import GraphQLInputObjectType
 
 from backend.gql.schema import build_schema
 from backend.gql.secrets import SECRET, is_secret
@@ -73,7 +74,9 @@ async def test_a_client_mistake_with_a_key_logs_one_info_line_without_the_key(
 def test_the_api_key_of_a_credential_is_marked_secret(settings: Settings) -> None:
     schema = build_schema(settings)
 
-    assert is_secret(schema._schema.type_map["SetCredentialInput"].fields["apiKey"])  # type: ignore[union-attr]
+    credential_input = schema._schema.type_map["SetCredentialInput"]
+    assert isinstance(credential_input, GraphQLInputObjectType)
+    assert is_secret(credential_input.fields["apiKey"])
 
 
 @strawberry.input
@@ -168,7 +171,7 @@ def test_a_served_process_never_prints_a_key_sent_in_a_mistake(tmp_path: Path) -
             assert body["errors"], body
         credential = {"input": {"provider": "openai", "apiKey": KEY}}
         stored = server.graphql(token, operation("SetCredential"), credential)
-        assert stored["data"]["setCredential"]["__typename"] == "Credential"  # type: ignore[index]
+        assert stored["data"]["setCredential"]["__typename"] == "Credential"
         deep = "[" * 5000 + "]" * 5000
         query = "mutation ($d: JSON!) { validateWorkflow(definition: $d) { valid } }"
         too_deep = httpx.post(
