@@ -76,8 +76,9 @@ class Services:
         """
         box = SecretBox(load_secret(settings.secret_key, settings.home, embedded=settings.embedded))
         db = await open_database(settings, migrate=migrate)
-        credentials = CredentialService(CredentialRepository(), box)
-        model_http = provider_http_client(model_address_policy(settings))
+        model_policy = model_address_policy(settings)
+        credentials = CredentialService(CredentialRepository(), box, model_policy)
+        model_http = provider_http_client(model_policy)
         workflow_repository = WorkflowRepository()
         store = PostgresRunStore(db.pool)
         broker = Broker(settings.redis_url)
