@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import httpx2
+
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.service import AccountsService
 from backend.credentials.crypto import SecretBox, load_secret
@@ -27,9 +29,19 @@ from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
 from backend.workflows.repository import WorkflowRepository
 from backend.workflows.service import WorkflowService
 from engine.execution import Engine
+from engine.models import provider_http_client
+from engine.nodes.address_policy import AddressPolicy
 from engine.nodes.base import HttpSettings, NodeServices
 
 log = logging.getLogger(__name__)
+
+
+def model_address_policy(settings: Settings) -> AddressPolicy:
+    """Where model and embedding providers may connect: the HTTP tool's rules, the model allowlist,
+    and loopback in the embedded mode (`Settings.model_loopback_allowed`)."""
+    return AddressPolicy(
+        allowlist=frozenset(settings.model_allowlist), allow_loopback=settings.model_loopback_allowed
+    )
 
 
 @dataclass
@@ -47,6 +59,8 @@ class Services:
     host: RunHost
     store: PostgresRunStore
     control: RunControl
+    model_http: httpx2.AsyncClient
+    """The one HTTP client of every model and embedding provider call, under the model address policy."""
 
     @classmethod
     async def open(
@@ -62,7 +76,9 @@ class Services:
         """
         box = SecretBox(load_secret(settings.secret_key, settings.home, embedded=settings.embedded))
         db = await open_database(settings, migrate=migrate)
-        credentials = CredentialService(CredentialRepository(), box)
+        model_policy = model_address_policy(settings)
+        credentials = CredentialService(CredentialRepository(), box, model_policy)
+        model_http = provider_http_client(model_policy)
         workflow_repository = WorkflowRepository()
         store = PostgresRunStore(db.pool)
         broker = Broker(settings.redis_url)
@@ -72,8 +88,8 @@ class Services:
             store=store,
             events=BrokerEventSink(broker),
             services=NodeServices(
-                models=WorkspaceModels(credentials),
-                embedder=WorkspaceEmbedder(credentials),
+                models=WorkspaceModels(credentials, model_http),
+                embedder=WorkspaceEmbedder(credentials, model_http),
                 vectors=PostgresVectorStore(db.pool),
                 http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
                 limits=limits,
@@ -105,6 +121,7 @@ class Services:
             host=host,
             store=store,
             control=control,
+            model_http=model_http,
         )
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
         if execute_runs:
@@ -113,9 +130,10 @@ class Services:
         return services
 
     async def close(self) -> None:
-        """Stop executing runs (they stay resumable), finish pending writes, close the broker and pool."""
+        """Stop executing runs (they stay resumable), finish pending writes, close the broker and pools."""
         await self.control.stop()
         await self.host.stop()
+        await self.model_http.aclose()
         await self.store.close()
         await self.broker.stop()
         await self.db.close()

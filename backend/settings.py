@@ -36,6 +36,11 @@ class Settings:
     """Key for encrypting secrets at rest; the embedded mode generates one under `home`."""
     http_allowlist: tuple[str, ...] = ()
     """Hosts the HTTP tool may reach even though they resolve to private addresses."""
+    model_allowlist: tuple[str, ...] = ()
+    """Hosts model and embedding providers' base URLs may name even though they resolve to loopback
+    or private addresses (a vLLM or Ollama on the internal network). Kept apart from the HTTP tool's:
+    the allowlist is by host, any port, and a model server allowed for credentials should not become
+    reachable by every workflow's HTTP tool (nor the reverse)."""
     allowed_origins: tuple[str, ...] = ()
     """Browser origins allowed to open GraphQL websockets (besides same-origin pages)."""
     graphiql: bool = True
@@ -74,6 +79,16 @@ class Settings:
         """True when Flowloom runs its own PostgreSQL rather than a configured one."""
         return self.database_url is None
 
+    @property
+    def model_loopback_allowed(self) -> bool:
+        """Whether model base URLs may reach loopback addresses without the allowlist.
+
+        In the embedded single-user mode they may: a local Ollama or vLLM is the common case, and
+        the user who sets the credential owns the machine. A deployment on a shared database serves
+        many users from machines whose loopback services are not theirs, so it allowlists them.
+        """
+        return self.embedded
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from environment variables (`os.environ` by default)."""
@@ -85,6 +100,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             secret_key=env.get("FLOWLOOM_SECRET_KEY") or None,
             http_allowlist=_split(env.get("FLOWLOOM_HTTP_ALLOWLIST")),
+            model_allowlist=_split(env.get("FLOWLOOM_MODEL_ALLOWLIST")),
             allowed_origins=_split(env.get("FLOWLOOM_ALLOWED_ORIGINS")),
             graphiql=env.get("FLOWLOOM_GRAPHIQL", "1") not in {"0", "false", "no"},
             max_subscriptions=int(env.get("FLOWLOOM_MAX_SUBSCRIPTIONS", "50")),

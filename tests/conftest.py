@@ -36,7 +36,11 @@ def settings(postgres_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Set
     """Settings of the in-process services: the session database, a throwaway home."""
     home: Path = tmp_path_factory.mktemp("home")
     return Settings(
-        home=home, database_url=postgres_dsn, secret_key="test-secret", http_allowlist=("127.0.0.1",)
+        home=home,
+        database_url=postgres_dsn,
+        secret_key="test-secret",
+        http_allowlist=("127.0.0.1",),
+        model_allowlist=("127.0.0.1",),
     )
 
 

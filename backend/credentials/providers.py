@@ -1,8 +1,13 @@
-"""The engine's ModelFactory and Embedder ports, backed by each workspace's credentials."""
+"""The engine's ModelFactory and Embedder ports, backed by each workspace's credentials.
+
+Both send through the one HTTP client the composition root gives them (`provider_http_client`), which
+connects only where the model address policy allows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pydantic_ai.models import Model
@@ -12,6 +17,9 @@ from engine.embeddings import HASHING_MODEL, hashing_vectors
 from engine.models import OPENAI_BASE_URL, ProviderSettings, build_model
 from engine.ports import Embeddings, MissingCredentialsError
 from engine.records import Usage
+
+if TYPE_CHECKING:
+    import httpx2
 
 DEFAULT_OPENAI_EMBEDDING = "openai:text-embedding-3-small"
 
@@ -27,20 +35,21 @@ def _missing(provider: str, what: str) -> MissingCredentialsError:
 class WorkspaceModels:
     """ModelFactory: a model string plus the workspace's credentials for its provider."""
 
-    def __init__(self, credentials: CredentialService) -> None:
+    def __init__(self, credentials: CredentialService, http_client: httpx2.AsyncClient) -> None:
+        """Build models with the workspace's credentials, sending through `http_client`."""
         self._credentials = credentials
+        self._http = http_client
 
     async def model(self, workspace_id: UUID, model: str) -> Model:
         """The pydantic-ai model for `model` in this workspace."""
         provider = credential_provider(model)
         if provider is None:
-            return build_model(model, provider_settings=None)
+            return build_model(model, provider_settings=None, http_client=self._http)
         secret = await self._credentials.provider_secret(workspace_id, provider)
         if secret is None:
             raise _missing(provider, model)
-        return build_model(
-            model, provider_settings=ProviderSettings(api_key=secret.api_key, base_url=secret.base_url)
-        )
+        settings = ProviderSettings(api_key=secret.api_key, base_url=secret.base_url)
+        return build_model(model, provider_settings=settings, http_client=self._http)
 
 
 class WorkspaceEmbedder:
@@ -50,8 +59,10 @@ class WorkspaceEmbedder:
     workspace has OpenAI credentials, otherwise the offline hashing model.
     """
 
-    def __init__(self, credentials: CredentialService) -> None:
+    def __init__(self, credentials: CredentialService, http_client: httpx2.AsyncClient) -> None:
+        """Embed with the workspace's credentials, sending through `http_client`."""
         self._credentials = credentials
+        self._http = http_client
 
     async def default_model(self, workspace_id: UUID) -> str:
         """The embedding model nodes get when they name none."""
@@ -77,7 +88,9 @@ class WorkspaceEmbedder:
         from pydantic_ai.providers.openai import OpenAIProvider  # noqa: PLC0415 - start-up time
 
         openai = OpenAIProvider(
-            base_url=secret.base_url or OPENAI_BASE_URL, api_key=secret.api_key or "not-set"
+            base_url=secret.base_url or OPENAI_BASE_URL,
+            api_key=secret.api_key or "not-set",
+            http_client=self._http,
         )
         embedder = PydanticEmbedder(OpenAIEmbeddingModel(name, provider=openai))
         result = await (embedder.embed_query(list(texts)) if query else embedder.embed_documents(list(texts)))

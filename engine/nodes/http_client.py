@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import anyio
-import httpx
+import httpx2
 from pydantic import JsonValue
 
-from engine.nodes.address_policy import BlockedDestinationError
+from engine.nodes.address_policy import AddressPolicy, BlockedDestinationError
 from engine.nodes.base import HttpSettings, NodeError
 from engine.nodes.guarded_network import GuardedTransport
 
@@ -68,7 +68,7 @@ def raise_for_status(request: HttpRequest, response: HttpResponse) -> None:
     )
 
 
-def _parse_body(response: httpx.Response, content: bytes) -> JsonValue:
+def _parse_body(response: httpx2.Response, content: bytes) -> JsonValue:
     media_type = response.headers.get("content-type", "").partition(";")[0].strip().lower()
     text = content.decode(response.encoding or "utf-8", errors="replace")
     if media_type == "application/json" or media_type.endswith("+json"):
@@ -80,7 +80,7 @@ def _parse_body(response: httpx.Response, content: bytes) -> JsonValue:
     return text
 
 
-async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+async def _read_capped(response: httpx2.Response, limit: int) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise NodeError(f"the response is larger than {limit} bytes", retryable=False)
@@ -93,7 +93,7 @@ async def _read_capped(response: httpx.Response, limit: int) -> bytes:
     return bytes(content)
 
 
-def _first_request(client: httpx.AsyncClient, request: HttpRequest) -> httpx.Request:
+def _first_request(client: httpx2.AsyncClient, request: HttpRequest) -> httpx2.Request:
     headers = dict(request.headers)
     if request.body is None:
         return client.build_request(request.method, request.url, headers=headers)
@@ -104,12 +104,12 @@ def _first_request(client: httpx.AsyncClient, request: HttpRequest) -> httpx.Req
     return client.build_request(request.method, request.url, headers=headers, json=request.body)
 
 
-def _check_scheme(url: httpx.URL) -> None:
+def _check_scheme(url: httpx2.URL) -> None:
     if url.scheme not in ("http", "https"):
         raise NodeError(f"'{url}' is not an http:// or https:// URL", retryable=False)
 
 
-async def _exchange(client: httpx.AsyncClient, request: HttpRequest, settings: HttpSettings) -> HttpResponse:
+async def _exchange(client: httpx2.AsyncClient, request: HttpRequest, settings: HttpSettings) -> HttpResponse:
     outgoing = _first_request(client, request)
     for _ in range(settings.max_redirects + 1):
         _check_scheme(outgoing.url)
@@ -142,20 +142,20 @@ async def send(request: HttpRequest, settings: HttpSettings) -> HttpResponse:
             redirects too often (not retryable); the exchange timed out or the connection failed
             (retryable).
     """
-    transport = GuardedTransport(settings.allowlist)
+    transport = GuardedTransport(AddressPolicy(allowlist=settings.allowlist))
     try:
-        async with httpx.AsyncClient(
+        async with httpx2.AsyncClient(
             transport=transport, trust_env=False, follow_redirects=False, timeout=request.timeout_seconds
         ) as client:
             with anyio.fail_after(request.timeout_seconds):
                 return await _exchange(client, request, settings)
     except BlockedDestinationError as error:
         raise NodeError(str(error), retryable=False) from error
-    except (TimeoutError, httpx.TimeoutException) as error:
+    except (TimeoutError, httpx2.TimeoutException) as error:
         raise NodeError(
             f"{request.method} {request.url} timed out after {request.timeout_seconds:g} s"
         ) from error
-    except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError, UnicodeError) as error:
+    except (httpx2.InvalidURL, httpx2.UnsupportedProtocol, httpx2.LocalProtocolError, UnicodeError) as error:
         raise NodeError(f"cannot send {request.method} {request.url}: {error}", retryable=False) from error
-    except httpx.HTTPError as error:
+    except httpx2.HTTPError as error:
         raise NodeError(f"{request.method} {request.url} failed: {error}") from error

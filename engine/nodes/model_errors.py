@@ -20,6 +20,7 @@ from pydantic_ai.exceptions import (
     UsageLimitExceeded,
 )
 
+from engine.nodes.address_policy import BlockedDestinationError
 from engine.nodes.base import NodeError
 from engine.ports import MissingCredentialsError
 
@@ -56,6 +57,20 @@ def _is_retryable(error: ModelAPIError) -> bool:
     return True
 
 
+def _refused_destination(error: BaseException) -> BlockedDestinationError | None:
+    # The address policy's refusal comes from the guarded transport under the SDKs: openai's lets it
+    # through as it is, anthropic's wraps it (as it wraps any transport failure) in a connection
+    # error that pydantic-ai makes a retryable "Connection error.", so the chain of causes is searched.
+    cause: BaseException | None = error
+    seen: set[int] = set()
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, BlockedDestinationError):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def provider_failure(error: Exception) -> NodeError:
     """Translate a provider failure into a node error.
 
@@ -65,8 +80,10 @@ def provider_failure(error: Exception) -> NodeError:
     Returns:
         The node error: retryable for rate limits, server errors, timeouts and connection
         failures; final for rejected requests (401, 400, 404), exhausted quota, missing
-        credentials and spent usage limits.
+        credentials, spent usage limits and addresses the address policy refuses.
     """
+    if (refused := _refused_destination(error)) is not None:
+        return NodeError(str(refused), retryable=False)
     if isinstance(error, MissingCredentialsError):
         return NodeError(str(error), retryable=False)
     if isinstance(error, ModelAPIError):
@@ -83,5 +100,11 @@ def provider_failure(error: Exception) -> NodeError:
     return NodeError(f"the model call failed: {error}", retryable=True)
 
 
-PROVIDER_ERRORS = (MissingCredentialsError, ModelAPIError, UnexpectedModelBehavior, UsageLimitExceeded)
+PROVIDER_ERRORS = (
+    MissingCredentialsError,
+    ModelAPIError,
+    UnexpectedModelBehavior,
+    UsageLimitExceeded,
+    BlockedDestinationError,  # as openai's SDK lets it through
+)
 """The exceptions `provider_failure` knows how to explain."""

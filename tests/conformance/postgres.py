@@ -69,7 +69,9 @@ async def workspace_offline_embedder(request: pytest.FixtureRequest) -> AsyncIte
     """The backend's embedder for a workspace without provider credentials (offline hashing model)."""
     services: Services = request.getfixturevalue("services")
     tenant = await new_tenant(services)
-    yield EmbedderSubject(WorkspaceEmbedder(services.credentials), tenant.principal.workspace_id)
+    yield EmbedderSubject(
+        WorkspaceEmbedder(services.credentials, services.model_http), tenant.principal.workspace_id
+    )
 
 
 @asynccontextmanager
@@ -79,4 +81,6 @@ async def workspace_openai_embedder(request: pytest.FixtureRequest) -> AsyncIter
     fake: FakeOpenAI = request.getfixturevalue("openai_api")
     tenant = await new_tenant(services)
     await services.credentials.set(tenant.principal, "openai", fake.api_key, fake.base_url)
-    yield EmbedderSubject(WorkspaceEmbedder(services.credentials), tenant.principal.workspace_id)
+    yield EmbedderSubject(
+        WorkspaceEmbedder(services.credentials, services.model_http), tenant.principal.workspace_id
+    )

@@ -122,3 +122,16 @@ async def test_a_name_with_any_internal_address_is_refused(monkeypatch: pytest.M
     error = await refusal("http://rebind.example/")
 
     assert "rebind.example (10.0.0.5): a private address" in str(error)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://metadata.google.internal/"],
+)
+async def test_no_allowlist_makes_a_metadata_or_link_local_destination_reachable(url: str) -> None:
+    host = url.split("/")[2].strip("[]")
+    allowlisting = HttpSettings(allowlist=frozenset({host}))
+
+    error = await refusal(url, allowlisting)
+
+    assert "which is never allowed" in str(error)
