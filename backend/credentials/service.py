@@ -14,6 +14,7 @@ from backend.credentials.records import CredentialRecord, InvalidCredential, Pro
 from backend.credentials.repository import CredentialRepository
 from engine.graph import Problem
 from engine.nodes.address_policy import AddressPolicy, BlockedDestinationError, allowed_addresses
+from engine.value_policy import text_problem
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,15 @@ def _problem(code: str, message: str, path: str) -> Problem:
 def _check(provider: str, api_key: str | None, base_url: str | None) -> tuple[Problem, ...]:
     if provider not in PROVIDERS:
         known = ", ".join(sorted(PROVIDERS))
-        return (_problem("UNKNOWN_PROVIDER", f"unknown provider {provider!r}; known: {known}", "provider"),)
+        shown = repr(provider[:40])  # repr: escapes whatever cannot be stored or shown
+        return (_problem("UNKNOWN_PROVIDER", f"unknown provider {shown}; known: {known}", "provider"),)
     needs_key, needs_url = PROVIDERS[provider]
     problems: list[Problem] = []
     if needs_key and not api_key:
         problems.append(_problem("API_KEY_REQUIRED", f"{provider} needs an API key", "apiKey"))
+    unstorable = None if api_key is None else text_problem(api_key)
+    if unstorable is not None:  # the phrase names the character, never the key
+        problems.append(_problem("UNSTORABLE_TEXT", f"the API key {unstorable}", "apiKey"))
     if api_key is not None and len(api_key) > MAX_KEY_LENGTH:
         problems.append(
             _problem("API_KEY_TOO_LONG", f"an API key is at most {MAX_KEY_LENGTH} characters", "apiKey")
@@ -120,7 +125,9 @@ class CredentialService:
         return await self._repository.upsert(principal.workspace_id, provider, secret, base_url or None)
 
     async def delete(self, principal: Principal, provider: str) -> bool:
-        """Remove a provider's credential."""
+        """Remove a provider's credential (False when there is none, or no such provider)."""
+        if provider not in PROVIDERS:
+            return False
         return await self._repository.delete(principal.workspace_id, provider)
 
     async def list(self, principal: Principal) -> list[CredentialRecord]:

@@ -191,3 +191,24 @@ async def test_a_runs_workflow_lists_its_versions_like_the_workflow_itself(gql: 
 
     assert [version["version"] for version in through_run] == [2, 1]
     assert [version["version"] for version in direct] == [2, 1]
+
+
+async def test_deleting_the_credential_of_a_provider_with_a_nul_character_finds_nothing(
+    gql: GraphQLClient,
+) -> None:
+    deleted = (await gql.run("DeleteCredential", provider=NUL))["deleteCredential"]
+
+    assert deleted["__typename"] == "NotFound"
+
+
+async def test_an_api_key_with_a_nul_character_is_a_problem_that_does_not_echo_the_key(
+    gql: GraphQLClient,
+) -> None:
+    stored = (await gql.run("SetCredential", input={"provider": "openai", "apiKey": "sk-secret\x00"}))[
+        "setCredential"
+    ]
+
+    assert stored["__typename"] == "InvalidCredential"
+    assert [(p["code"], p["path"]) for p in stored["problems"]] == [("UNSTORABLE_TEXT", "apiKey")]
+    assert "sk-secret" not in str(stored)
+    assert (await gql.run("Credentials"))["credentials"] == []
