@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -68,11 +69,14 @@ class Server:
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # A file, not a pipe: a busy server logs more than a pipe buffers, and a full pipe nobody reads
+        # until the end would block the server's event loop on its next log line.
+        self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 - closed by output()
         self.process = subprocess.Popen(
             [executable, "serve", "--port", str(self.port)],
             env=dict(env),
             cwd=cwd,
-            stdout=subprocess.PIPE,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -102,8 +106,10 @@ class Server:
     def output(self, timeout: float = 30) -> str:
         """Everything the process printed; waits for it to exit."""
         if self._output is None:
-            out, _ = self.process.communicate(timeout=timeout)
-            self._output = out or ""
+            self.process.wait(timeout=timeout)
+            self._log.seek(0)
+            self._output = self._log.read()
+            self._log.close()
         return self._output
 
     def graphql(self, token: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -165,17 +165,19 @@ class Rig:
 
 
 class CrashingStore(InMemoryRunStore):
-    """A store whose process "dies" on the n-th commit: it raises instead of committing."""
+    """A store that fails its n-th commit with `error` instead of committing: by default its process
+    "dies" (the database went away); an UnstorableTransitionError plays a refusal of the content."""
 
-    def __init__(self, crash_on: int) -> None:
+    def __init__(self, crash_on: int, error: Exception | None = None) -> None:
         super().__init__()
         self.crash_on = crash_on
+        self.error = error or ConnectionError("the database went away")
         self.commits = 0
 
     async def commit(self, transition: Transition) -> None:
         self.commits += 1
         if self.commits == self.crash_on:
-            raise ConnectionError("the database went away")
+            raise self.error
         await super().commit(transition)
 
 

@@ -1,27 +1,14 @@
 """When the store refuses what a step holds, the run fails with the reason; it is never left running."""
 
-from engine.records import EventType, NodeStatus, RunStatus, Transition, UnstorableTransitionError
-from engine.testing import InMemoryRunStore
-from tests.engine.execution.rig import Rig, compiled, step, workflow
-
-
-class RefusingStore(InMemoryRunStore):
-    """A store that refuses the content of its n-th commit, as PostgreSQL refuses text it cannot hold."""
-
-    def __init__(self, refuse_on: int) -> None:
-        super().__init__()
-        self.refuse_on = refuse_on
-        self.commits = 0
-
-    async def commit(self, transition: Transition) -> None:
-        self.commits += 1
-        if self.commits == self.refuse_on:
-            raise UnstorableTransitionError("invalid byte sequence for encoding UTF8: 0x00")
-        await super().commit(transition)
+from engine.records import EventType, NodeStatus, RunStatus, UnstorableTransitionError
+from tests.engine.execution.rig import CrashingStore, Rig, compiled, step, workflow
 
 
 async def test_a_refused_step_fails_the_run_with_the_reason_and_closes_its_nodes() -> None:
-    rig = Rig(store=RefusingStore(refuse_on=3))  # 1: run + a start, 2: a done + b start, 3: b done
+    refusal = UnstorableTransitionError("invalid byte sequence for encoding UTF8: 0x00")
+    rig = Rig(
+        store=CrashingStore(crash_on=3, error=refusal)
+    )  # 1: run + a start, 2: a done + b start, 3: b done
 
     run_id, status = await rig.run(workflow(step("a"), step("b"), step("c")))
 
