@@ -70,7 +70,12 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
 
         def encode_json(self, data: object) -> bytes:
             # msgspec encodes a 50-workflow page several times faster than the stdlib json Strawberry uses
-            return msgspec.json.encode(data)
+            try:
+                return msgspec.json.encode(data)
+            except UnicodeEncodeError:
+                # a lone surrogate a client sent, echoed back (an id, a message quoting a value):
+                # msgspec cannot write it as UTF-8; JSON can, escaped, so the echo stays exact
+                return json.dumps(data, ensure_ascii=True).encode()
 
         def decode_json(self, data: str | bytes) -> object:
             # for HTTP bodies and websocket messages alike; Strawberry handles JSONDecodeError only

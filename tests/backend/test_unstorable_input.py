@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -212,3 +213,18 @@ async def test_an_api_key_with_a_nul_character_is_a_problem_that_does_not_echo_t
     assert [(p["code"], p["path"]) for p in stored["problems"]] == [("UNSTORABLE_TEXT", "apiKey")]
     assert "sk-secret" not in str(stored)
     assert (await gql.run("Credentials"))["credentials"] == []
+
+
+async def test_a_lone_surrogate_a_client_sent_is_echoed_back_exactly(gql: GraphQLClient) -> None:
+    document = "mutation ($id: ID!) { deleteWorkflow(id: $id) { __typename ... on NotFound { id } } }"
+    body = json.dumps({"query": document, "variables": {"id": "x\ud800"}})  # ASCII: the escape \\ud800
+
+    response = await gql.http.post(
+        "/graphql",
+        content=body,
+        headers={"Authorization": f"Bearer {gql.token}", "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 200, response.text
+    assert '"id":"x\\ud800"' in response.text.replace(" ", "")
+    assert json.loads(response.text)["data"]["deleteWorkflow"] == {"__typename": "NotFound", "id": "x\ud800"}
