@@ -173,11 +173,18 @@ EDGE_STRINGS = [
 ]
 
 
+class Deep(dict[str, Any]):
+    """A deeply nested JSON object that shows itself briefly (hypothesis prints what it drew)."""
+
+    def __repr__(self) -> str:
+        return "<deeply nested JSON>"
+
+
 def _deep(levels: int, leaf: JsonValue) -> JsonValue:
     value = leaf
     for _ in range(levels):
         value = {"a": [value]}
-    return value
+    return Deep(a=[value])
 
 
 def _json_values(pools: Pools) -> st.SearchStrategy[JsonValue]:
