@@ -210,6 +210,29 @@ class Checked(NamedTuple):
     """UTF-8 JSON bytes (0 when the value cannot be encoded)."""
 
 
+def plainly_fine(value: object, max_bytes: int, max_depth: int) -> int | None:
+    """The size of a small value with nothing in it to look at twice, or None: then check it in full.
+
+    The hot path of every node output: most outputs are a little text or a few fields, and a JSON
+    text without a backslash, `NaN`, `Infinity` or more brackets than `max_depth` is storable.
+    """
+    try:
+        encoded = pydantic_core.to_json(value)
+    except (pydantic_core.PydanticSerializationError, ValueError, RecursionError):
+        return None
+    size = len(encoded)
+    if (
+        size > max_bytes
+        or size >= _LONG_DIGITS
+        or b"\\" in encoded
+        or b"NaN" in encoded
+        or b"Infinity" in encoded
+        or encoded.count(b"[") + encoded.count(b"{") > max_depth
+    ):
+        return None
+    return size
+
+
 async def check_value(value: object, *, max_bytes: int, max_depth: int, what: str = "the value") -> Checked:
     """`value_problem`, with the checks of a large value run in a worker thread, and the value's size.
 

@@ -16,7 +16,7 @@ from engine.execution.outcomes import SubmitOutcome
 from engine.limits import RunLimits
 from engine.nodes.base import ExecutorFunction, NodeContext, NodeError, NodeResult
 from engine.records import HumanTask
-from engine.value_policy import check_value, printable
+from engine.value_policy import check_value, plainly_fine, printable
 
 MAX_ERROR_CHARS = 4000
 """Longest error message recorded for a node (longer ones are cut, marked with an ellipsis)."""
@@ -158,8 +158,12 @@ async def result_problem(result: NodeResult, limits: RunLimits) -> tuple[str | N
         schema) is too large, too deep, or holds text or numbers that cannot be stored. And the
         output's size as UTF-8 JSON.
     """
-    bounds = {"max_bytes": limits.max_output_bytes, "max_depth": limits.max_json_depth}
     wait = result.wait
+    if wait is None:
+        size = plainly_fine(result.output, limits.max_output_bytes, limits.max_json_depth)
+        if size is not None:
+            return None, size
+    bounds = {"max_bytes": limits.max_output_bytes, "max_depth": limits.max_json_depth}
     if wait is None:
         problem, size = await check_value(result.output, what="the output", **bounds)
         return (None if problem is None else problem.message), size
