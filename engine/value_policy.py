@@ -86,11 +86,11 @@ def _walk(value: object) -> Iterator[tuple[tuple[str | int, ...], int, object, b
     while pending:
         location, depth, item = pending.pop()
         yield location, depth, item, False
-        if type(item) is dict:
+        if isinstance(item, dict):
             for key, child in item.items():
                 yield location, depth, key, True
                 pending.append(((*location, printable(str(key))), depth + 1, child))
-        elif type(item) is list:
+        elif isinstance(item, list):
             pending.extend(((*location, index), depth + 1, child) for index, child in enumerate(item))
 
 
@@ -98,29 +98,28 @@ def _item_problem(  # noqa: PLR0911 - one verdict per kind of JSON item
     item: object, depth: int, max_depth: int, is_key: bool
 ) -> tuple[str, str] | None:
     # (code, phrase) for one item; containers are judged by their depth only.
-    kind = type(item)
-    if kind is str:
-        phrase = text_problem(item)  # type: ignore[arg-type]  # checked just above
+    if isinstance(item, str):
+        phrase = text_problem(item)
         if phrase is not None:
             return "UNSTORABLE_TEXT", f"has a key that {phrase}" if is_key else phrase
         return None
     if is_key:
-        return "NOT_JSON", f"has a key of type {kind.__name__}; object keys must be strings"
-    if kind is dict or kind is list:
+        return "NOT_JSON", f"has a key of type {type(item).__name__}; object keys must be strings"
+    if isinstance(item, dict | list):
         if depth >= max_depth:
             return "VALUE_TOO_DEEP", f"is nested more than {max_depth} levels deep"
         return None
-    if item is None or kind is bool:
+    if item is None or isinstance(item, bool):
         return None
-    if kind is int:
-        if item.bit_length() > MAX_INT_BITS:  # type: ignore[attr-defined]  # an int
+    if isinstance(item, int):
+        if item.bit_length() > MAX_INT_BITS:
             return "UNSTORABLE_NUMBER", f"is an integer of more than {MAX_INT_BITS} bits"
         return None
-    if kind is float:
-        if not math.isfinite(item):  # type: ignore[arg-type]  # a float
+    if isinstance(item, float):
+        if not math.isfinite(item):
             return "UNSTORABLE_NUMBER", f"is {item}, which JSON cannot represent"
         return None
-    return "NOT_JSON", f"is a {kind.__name__}, which is not a JSON value"
+    return "NOT_JSON", f"is a {type(item).__name__}, which is not a JSON value"
 
 
 def _shown(location: tuple[str | int, ...]) -> str:
@@ -154,10 +153,24 @@ def _nesting(encoded: bytes, limit: int) -> int:
     return deepest
 
 
+def _plain(encoded: bytes, max_depth: int) -> bool:
+    """Whether JSON text is storable at a glance: no backslash (so no escaped NUL), no `NaN` or
+    `Infinity`, no digits enough for a huge integer, fewer brackets than the depth limit."""
+    return (
+        len(encoded) < _LONG_DIGITS
+        and b"\\" not in encoded
+        and b"NaN" not in encoded
+        and b"Infinity" not in encoded
+        and encoded.count(b"[") + encoded.count(b"{") <= max_depth
+    )
+
+
 def _judged(value: object, encoded: bytes, max_bytes: int, max_depth: int, what: str) -> ValueProblem | None:
     if len(encoded) > max_bytes:
         message = f"{what} is {len(encoded):,} bytes as JSON; the limit is {max_bytes:,}"
         return ValueProblem("VALUE_TOO_LARGE", message, ())
+    if _plain(encoded, max_depth):
+        return None
     suspect = (
         (b"\\u0000" in encoded and _NUL_ESCAPE.search(encoded) is not None)
         or (
@@ -216,21 +229,10 @@ def plainly_fine(value: object, max_bytes: int, max_depth: int) -> int | None:
     The hot path of every node output: most outputs are a little text or a few fields, and a JSON
     text without a backslash, `NaN`, `Infinity` or more brackets than `max_depth` is storable.
     """
-    try:
-        encoded = pydantic_core.to_json(value)
-    except (pydantic_core.PydanticSerializationError, ValueError, RecursionError):
+    encoded = _encoded(value)
+    if encoded is None or len(encoded) > max_bytes or not _plain(encoded, max_depth):
         return None
-    size = len(encoded)
-    if (
-        size > max_bytes
-        or size >= _LONG_DIGITS
-        or b"\\" in encoded
-        or b"NaN" in encoded
-        or b"Infinity" in encoded
-        or encoded.count(b"[") + encoded.count(b"{") > max_depth
-    ):
-        return None
-    return size
+    return len(encoded)
 
 
 async def check_value(value: object, *, max_bytes: int, max_depth: int, what: str = "the value") -> Checked:

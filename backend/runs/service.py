@@ -45,10 +45,10 @@ from engine.value_policy import check_value
 
 
 async def _storable_problems(
-    value: JsonValue, path: str, max_bytes: int, limits: RunLimits
+    value: JsonValue, path: str, max_bytes: int, max_depth: int
 ) -> tuple[Problem, ...]:
     """The value policy's verdict on an input, as a problem located under `path`."""
-    problem, _ = await check_value(value, max_bytes=max_bytes, max_depth=limits.max_json_depth, what=path)
+    problem, _ = await check_value(value, max_bytes=max_bytes, max_depth=max_depth, what=path)
     if problem is None:
         return ()
     located = json_path((path, *problem.location))
@@ -147,7 +147,9 @@ class RunService:
         if workflow is None:
             return NotFound(id=workflow_id, message=f"no workflow {workflow_id}")
         inputs = {} if inputs is None else inputs
-        problems = await _storable_problems(inputs, "inputs", self._limits.max_input_bytes, self._limits)
+        problems = await _storable_problems(
+            inputs, "inputs", self._limits.max_input_bytes, self._limits.max_json_depth
+        )
         if problems:
             return InvalidRunInputs(problems=problems)
         pinned = await self._graphs.get(workflow.id, workflow.version)
@@ -194,7 +196,9 @@ class RunService:
         run = await self.get(principal, run_id)
         if run is None:
             return NotFound(id=run_id, message=f"no run {run_id}")
-        refused = await _storable_problems(value, "input", self._limits.max_human_input_bytes, self._limits)
+        refused = await _storable_problems(
+            value, "input", self._limits.max_human_input_bytes, self._limits.max_json_depth
+        )
         if refused:
             return InvalidHumanInput(message=refused[0].message, errors=(refused[0].message,))
         if run.status is RunStatus.RUNNING and not self._host.executing(run.id):
@@ -241,7 +245,9 @@ class RunService:
         pinned = await self._graphs.get(source.workflow_id, source.version)
         if node_id not in pinned.graph.nodes:
             return NotFound(id=node_id, message=f"the workflow has no node {node_id}")
-        problems = await _storable_problems(value, "input", self._limits.max_input_bytes, self._limits)
+        problems = await _storable_problems(
+            value, "input", self._limits.max_input_bytes, self._limits.max_json_depth
+        )
         if problems:
             return InvalidRunInputs(problems=problems)
         state = await self._store.load(source.id)
