@@ -18,6 +18,57 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
+def _flag(value: str | None) -> bool | None:
+    """A yes/no variable; None when unset or empty (the setting's default applies)."""
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class OidcProviderSettings:
+    """One OpenID Connect provider people may sign in with (`FLOWLOOM_OIDC_<ID>_*`)."""
+
+    id: str
+    """Short name in URLs (`/auth/oidc/<id>/login`), lower case."""
+    name: str
+    """What the sign-in button says."""
+    issuer: str
+    """Issuer URL; its `/.well-known/openid-configuration` is read for the endpoints and JWKS."""
+    client_id: str
+    client_secret: str | None = None
+    """None for a public client (PKCE alone)."""
+    scopes: tuple[str, ...] = ("openid", "email", "profile")
+    allowed_domains: tuple[str, ...] = ()
+    """Email domains allowed to sign in; empty allows any."""
+    jit_workspace: str | None = None
+    """Slug of the workspace new users join on first sign-in; None: invite-only."""
+    jit_role: str = "viewer"
+    """Role of users provisioned just in time."""
+
+    @classmethod
+    def from_env(cls, provider_id: str, env: Mapping[str, str]) -> OidcProviderSettings:
+        """Read `FLOWLOOM_OIDC_<ID>_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_SCOPES`, `_NAME`,
+        `_ALLOWED_DOMAINS`, `_JIT_WORKSPACE` and `_JIT_ROLE`."""
+        prefix = f"FLOWLOOM_OIDC_{provider_id.upper()}_"
+        issuer = env.get(prefix + "ISSUER")
+        client_id = env.get(prefix + "CLIENT_ID")
+        if not issuer or not client_id:
+            raise ValueError(f"OIDC provider {provider_id!r} needs {prefix}ISSUER and {prefix}CLIENT_ID")
+        scopes = tuple((env.get(prefix + "SCOPES") or "openid email profile").replace(",", " ").split())
+        return cls(
+            id=provider_id.lower(),
+            name=env.get(prefix + "NAME") or provider_id,
+            issuer=issuer.rstrip("/"),
+            client_id=client_id,
+            client_secret=env.get(prefix + "CLIENT_SECRET") or None,
+            scopes=scopes if "openid" in scopes else ("openid", *scopes),
+            allowed_domains=tuple(d.lower() for d in _split(env.get(prefix + "ALLOWED_DOMAINS"))),
+            jit_workspace=env.get(prefix + "JIT_WORKSPACE") or None,
+            jit_role=env.get(prefix + "JIT_ROLE") or "viewer",
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about one Flowloom process.
@@ -71,6 +122,31 @@ class Settings:
     """CPU time one template rendering may use before it fails its node."""
     max_template_output_bytes: int = 1_000_000
     """Largest text (UTF-8 bytes) one template may render, and largest value it may build."""
+    public_url: str | None = None
+    """The URL people open Flowloom at (links in setup, invite and reset messages, OIDC redirects);
+    None: http://<host>:<port> of `flowloom serve`."""
+    oidc_providers: tuple[OidcProviderSettings, ...] = ()
+    """OpenID Connect providers for sign-in (`FLOWLOOM_OIDC_PROVIDERS=corp,google` and their settings)."""
+    session_idle_seconds: float = 12 * 3600
+    """A browser session unused this long ends."""
+    session_absolute_seconds: float = 7 * 24 * 3600
+    """A browser session ends this long after sign-in, however active."""
+    secure_cookies: bool | None = None
+    """Mark cookies Secure; None: when `public_url` is https."""
+    introspection: bool | None = None
+    """Answer introspection queries and suggest field names in errors; None: only in the embedded mode."""
+    max_query_cost: int = 20_000
+    """Most objects one GraphQL operation may ask for: page sizes multiplied along nested lists."""
+    rate_limit_per_minute: int = 600
+    """Requests per minute one token or browser session may make."""
+    rate_limit_per_address_per_minute: int = 1200
+    """Requests per minute one client address may make, whoever it signs in as."""
+    link_ttl_seconds: float = 7 * 24 * 3600
+    """How long setup, invite and password-reset links stay valid."""
+    smtp_url: str | None = None
+    """`smtp://user:password@host:port` (or smtps://) for invite and reset mails; None: links are shown only."""
+    mail_from: str = "flowloom@localhost"
+    """Sender of invite and reset mails."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
 
@@ -102,7 +178,7 @@ class Settings:
             http_allowlist=_split(env.get("FLOWLOOM_HTTP_ALLOWLIST")),
             model_allowlist=_split(env.get("FLOWLOOM_MODEL_ALLOWLIST")),
             allowed_origins=_split(env.get("FLOWLOOM_ALLOWED_ORIGINS")),
-            graphiql=env.get("FLOWLOOM_GRAPHIQL", "1") not in {"0", "false", "no"},
+            graphiql=_flag(env.get("FLOWLOOM_GRAPHIQL")) is not False,
             max_subscriptions=int(env.get("FLOWLOOM_MAX_SUBSCRIPTIONS", "50")),
             ws_keepalive=float(env.get("FLOWLOOM_WS_KEEPALIVE_SECONDS", "15")),
             template_cpu_seconds=float(env.get("FLOWLOOM_TEMPLATE_CPU_SECONDS", "1")),
@@ -112,7 +188,41 @@ class Settings:
             max_input_bytes=int(env.get("FLOWLOOM_MAX_INPUT_BYTES", "1000000")),
             max_human_input_bytes=int(env.get("FLOWLOOM_MAX_HUMAN_INPUT_BYTES", "1000000")),
             max_json_depth=int(env.get("FLOWLOOM_MAX_JSON_DEPTH", "64")),
+            max_query_depth=int(env.get("FLOWLOOM_MAX_QUERY_DEPTH", "12")),
+            max_aliases=int(env.get("FLOWLOOM_MAX_ALIASES", "30")),
+            max_tokens=int(env.get("FLOWLOOM_MAX_TOKENS", "5000")),
+            ws_init_timeout=float(env.get("FLOWLOOM_WS_INIT_TIMEOUT_SECONDS", "5")),
+            public_url=(env.get("FLOWLOOM_PUBLIC_URL") or "").rstrip("/") or None,
+            oidc_providers=tuple(
+                OidcProviderSettings.from_env(provider, env)
+                for provider in _split(env.get("FLOWLOOM_OIDC_PROVIDERS"))
+            ),
+            session_idle_seconds=float(env.get("FLOWLOOM_SESSION_IDLE_SECONDS", str(12 * 3600))),
+            session_absolute_seconds=float(
+                env.get("FLOWLOOM_SESSION_ABSOLUTE_SECONDS", str(7 * 24 * 3600))
+            ),
+            secure_cookies=_flag(env.get("FLOWLOOM_SECURE_COOKIES")),
+            introspection=_flag(env.get("FLOWLOOM_INTROSPECTION")),
+            max_query_cost=int(env.get("FLOWLOOM_MAX_QUERY_COST", "20000")),
+            rate_limit_per_minute=int(env.get("FLOWLOOM_RATE_LIMIT_PER_MINUTE", "600")),
+            rate_limit_per_address_per_minute=int(
+                env.get("FLOWLOOM_RATE_LIMIT_PER_ADDRESS_PER_MINUTE", "1200")
+            ),
+            link_ttl_seconds=float(env.get("FLOWLOOM_LINK_TTL_SECONDS", str(7 * 24 * 3600))),
+            smtp_url=env.get("FLOWLOOM_SMTP_URL") or None,
+            mail_from=env.get("FLOWLOOM_MAIL_FROM") or "flowloom@localhost",
         )
+
+    @property
+    def introspection_enabled(self) -> bool:
+        """Whether introspection and field suggestions are on (default: embedded mode only)."""
+        return self.embedded if self.introspection is None else self.introspection
+
+    def cookies_secure(self) -> bool:
+        """Whether cookies get the Secure flag."""
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return (self.public_url or "").startswith("https://")
 
     def run_limits(self) -> RunLimits:
         """The engine's limits on what runs store (README, "Limits")."""
