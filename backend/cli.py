@@ -85,6 +85,14 @@ def serve(host: str, port: int) -> None:
     async def run() -> None:
         services = await Services.open(settings, execute_runs=True)
         try:
+            if settings.embedded and await services.accounts.setup_needed():
+                secret = await services.accounts.setup_link_secret(settings.link_ttl_seconds)
+                base = settings.public_url or f"http://{host}:{port}"
+                click.echo(
+                    f"\n  Nobody can sign in yet. Open this link to create the first owner (it works once):"
+                    f"\n\n      {base}/setup?token={secret}\n",
+                    err=True,
+                )
             config = uvicorn.Config(
                 create_app(settings, services),
                 host=host,

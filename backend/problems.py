@@ -11,3 +11,12 @@ class NotFound:
 
     id: str
     message: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A request understood and refused by a rule (the last owner leaving, a role above yours, a
+    weak password, a used link…): a stable `code` and a sentence saying what to do instead."""
+
+    code: str
+    message: str

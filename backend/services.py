@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import httpx2
 
 from backend.accounts.repository import AccountsRepository
-from backend.accounts.service import AccountsService
+from backend.accounts.service import AccountsService, SessionPolicy
 from backend.credentials.crypto import SecretBox, load_secret
 from backend.credentials.providers import WorkspaceEmbedder, WorkspaceModels
 from backend.credentials.repository import CredentialRepository
@@ -102,7 +102,13 @@ class Services:
         services = cls(
             settings=settings,
             db=db,
-            accounts=AccountsService(AccountsRepository()),
+            accounts=AccountsService(
+                AccountsRepository(),
+                sessions=SessionPolicy(
+                    idle_seconds=settings.session_idle_seconds,
+                    absolute_seconds=settings.session_absolute_seconds,
+                ),
+            ),
             workflows=WorkflowService(workflow_repository),
             credentials=credentials,
             runs=RunService(

@@ -144,7 +144,8 @@ class Settings:
     link_ttl_seconds: float = 7 * 24 * 3600
     """How long setup, invite and password-reset links stay valid."""
     smtp_url: str | None = None
-    """`smtp://user:password@host:port` (or smtps://) for invite and reset mails; None: links are shown only."""
+    """`smtp://user:password@host:port` (or smtps://) for invite and reset mails; None: links are
+    only shown to whoever created them."""
     mail_from: str = "flowloom@localhost"
     """Sender of invite and reset mails."""
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -198,9 +199,7 @@ class Settings:
                 for provider in _split(env.get("FLOWLOOM_OIDC_PROVIDERS"))
             ),
             session_idle_seconds=float(env.get("FLOWLOOM_SESSION_IDLE_SECONDS", str(12 * 3600))),
-            session_absolute_seconds=float(
-                env.get("FLOWLOOM_SESSION_ABSOLUTE_SECONDS", str(7 * 24 * 3600))
-            ),
+            session_absolute_seconds=float(env.get("FLOWLOOM_SESSION_ABSOLUTE_SECONDS", str(7 * 24 * 3600))),
             secure_cookies=_flag(env.get("FLOWLOOM_SECURE_COOKIES")),
             introspection=_flag(env.get("FLOWLOOM_INTROSPECTION")),
             max_query_cost=int(env.get("FLOWLOOM_MAX_QUERY_COST", "20000")),

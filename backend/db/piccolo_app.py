@@ -14,7 +14,17 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
-from backend.accounts.tables import ApiToken, Membership, User, Workspace
+from backend.accounts.tables import (
+    AccountLink,
+    ApiToken,
+    AuditEvent,
+    Membership,
+    OidcFlow,
+    Session,
+    User,
+    UserIdentity,
+    Workspace,
+)
 from backend.credentials.tables import Credential
 from backend.knowledge.tables import ChunkRow, Collection
 from backend.runs.tables import HumanTask, NodeRun, Run, RunEvent
@@ -41,6 +51,11 @@ TABLES: tuple[type[Table], ...] = (
     User,
     Membership,
     ApiToken,
+    UserIdentity,
+    Session,
+    AccountLink,
+    OidcFlow,
+    AuditEvent,
     Workflow,
     WorkflowVersion,
     Run,

@@ -11,13 +11,23 @@ import msgspec
 from cross_web import HTTPException as GraphQLHTTPException
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
 from strawberry.litestar.controller import GraphQLController
 from strawberry.schema import BaseSchema
 
-from backend.gql.context import Context, context_getter
+from backend.gql.context import (
+    CSRF_HEADER,
+    WORKSPACE_PARAM,
+    Context,
+    authenticate_connection,
+    context_getter,
+)
 from backend.gql.errors import INTERNAL, INTERNAL_MESSAGE
 from backend.gql.websocket import FlowloomTransportWSHandler
 from backend.settings import Settings
@@ -101,12 +111,21 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
             self, request: Request[Any, Any, Any], context: Context, root_value: Any
         ) -> Any:
             adapter = self.request_adapter_class(request)
-            if context.principal is None and not self.should_render_graphql_ide(adapter):
-                return error_response(
-                    HTTP_401_UNAUTHORIZED,
-                    "authentication required: send Authorization: Bearer <token> (flowloom token create)",
-                    "UNAUTHENTICATED",
-                )
+            if not self.should_render_graphql_ide(adapter):
+                if context.caller is None:
+                    return error_response(
+                        HTTP_401_UNAUTHORIZED,
+                        "authentication required: sign in, or send Authorization: Bearer <token> "
+                        "(flowloom token create)",
+                        "UNAUTHENTICATED",
+                    )
+                if context.csrf_failed:
+                    return error_response(
+                        HTTP_403_FORBIDDEN,
+                        f"a signed-in browser's POST must carry the {CSRF_HEADER} header that "
+                        "GET /auth/session gives",
+                        "CSRF_FAILED",
+                    )
             try:
                 return await self.run(request, context=context, root_value=root_value)
             except (GraphQLHTTPException, HTTPException) as exc:
@@ -120,14 +139,19 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
                 return error_response(HTTP_500_INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE, INTERNAL)
 
         async def on_ws_connect(self, context: Context) -> dict[str, Any] | None:
-            params = context.connection_params or {}
-            token = params.get("authToken") if isinstance(params, dict) else None
-            principal = await context.services.accounts.authenticate(
-                token if isinstance(token, str) else None
+            params = context.connection_params if isinstance(context.connection_params, dict) else {}
+            token = params.get("authToken")
+            workspace = params.get(WORKSPACE_PARAM)
+            if context.websocket is None:  # Strawberry sets it on every websocket context
+                raise ConnectionRejectionError({"message": "not a websocket"})
+            await authenticate_connection(
+                context,
+                context.websocket,
+                None if token is None else token if isinstance(token, str) else "",
+                workspace if isinstance(workspace, str) else None,
             )
-            if principal is None:
-                raise ConnectionRejectionError({"message": "invalid or missing authToken"})
-            context.authenticate(principal)
+            if context.caller is None:
+                raise ConnectionRejectionError({"message": "invalid or missing authToken or session"})
             return None
 
     return FlowloomGraphQLController

@@ -19,6 +19,7 @@ from backend.gql.errors import ClientErrors
 from backend.gql.execution import FlowloomExecutionContext
 from backend.gql.json_scalar import BOUNDED_JSON
 from backend.gql.parsing import CachedParsing
+from backend.gql.permissions import check_declarations
 from backend.gql.validation import BoundedValidation, DocumentValidator, ShapeLimits
 from backend.runs.resolvers import RunMutation, RunQuery
 from backend.runs.subscriptions import RunSubscription
@@ -52,6 +53,7 @@ def build_schema(
     parse and validation caches, the rules) is made once, here. Other root types than Flowloom's are
     for tests of this machinery.
     """
+    check_declarations((query, mutation, subscription))
     parse_cached = lru_cache(maxsize=256)(parse)
     validator = DocumentValidator(
         ShapeLimits(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
+from backend.accounts.roles import Permission
 from backend.gql.common import Connection, UserInputError, json_value
 from backend.gql.context import Info, principal_of
+from backend.gql.permissions import requires
 from backend.pagination import InvalidPageError, Page, PageRequest
 from backend.runs.types import (
     CancelRunResult,
@@ -27,12 +29,15 @@ MAX_TASKS = 100
 
 @strawberry.type
 class RunQuery:
-    @strawberry.field(description="A run of your workspace, or null.")
+    @strawberry.field(description="A run of your workspace, or null.", extensions=requires(Permission.READ))
     async def run(self, info: Info, id: strawberry.ID) -> Run | None:
         found = await info.context.services.runs.get(principal_of(info), id)
         return None if found is None else Run.of(found)
 
-    @strawberry.field(description="Runs newest first, optionally of one workflow and in one status.")
+    @strawberry.field(
+        description="Runs newest first, optionally of one workflow and in one status.",
+        extensions=requires(Permission.READ),
+    )
     async def runs(
         self,
         info: Info,
@@ -51,7 +56,10 @@ class RunQuery:
         items = tuple(Run.of(run) for run in page.items)
         return Connection.of(Page(items=items, cursors=page.cursors, has_next_page=page.has_next_page))
 
-    @strawberry.field(description="Human tasks of your workspace, newest first (at most 100).")
+    @strawberry.field(
+        description="Human tasks of your workspace, newest first (at most 100).",
+        extensions=requires(Permission.READ),
+    )
     async def human_tasks(self, info: Info, status: HumanTaskStatus | None = None) -> list[HumanTask]:
         found = await info.context.services.runs.tasks(principal_of(info), status, MAX_TASKS)
         return [HumanTask.of(task) for task in found]
@@ -59,20 +67,26 @@ class RunQuery:
 
 @strawberry.type
 class RunMutation:
-    @strawberry.mutation(description="Run a workflow's current version; the run executes in the background.")
+    @strawberry.mutation(
+        description="Run a workflow's current version; the run executes in the background.",
+        extensions=requires(Permission.RUN),
+    )
     async def start_run(
         self, info: Info, workflow_id: strawberry.ID, inputs: JSON | None = None
     ) -> StartRunResult:
         result = await info.context.services.runs.start(principal_of(info), workflow_id, json_value(inputs))
         return Run.of(result) if isinstance(result, records.RunRecord) else problem_type(result)
 
-    @strawberry.mutation(description="Stop a run; in-flight nodes are cancelled.")
+    @strawberry.mutation(
+        description="Stop a run; in-flight nodes are cancelled.", extensions=requires(Permission.RUN)
+    )
     async def cancel_run(self, info: Info, id: strawberry.ID) -> CancelRunResult:
         result = await info.context.services.runs.cancel(principal_of(info), id)
         return Run.of(result) if isinstance(result, records.RunRecord) else problem_type(result)
 
     @strawberry.mutation(
-        description="Answer a human task; the run resumes without re-running anything upstream."
+        description="Answer a human task; the run resumes without re-running anything upstream.",
+        extensions=requires(Permission.RUN),
     )
     async def submit_human_input(
         self, info: Info, run_id: strawberry.ID, node_id: str, input: JSON
@@ -83,7 +97,8 @@ class RunMutation:
         return Run.of(result) if isinstance(result, records.RunRecord) else problem_type(result)
 
     @strawberry.mutation(
-        description="Continue a FAILED run from its failed nodes, reusing every recorded output."
+        description="Continue a FAILED run from its failed nodes, reusing every recorded output.",
+        extensions=requires(Permission.RUN),
     )
     async def retry_run(self, info: Info, id: strawberry.ID) -> RetryRunResult:
         result = await info.context.services.runs.retry(principal_of(info), id)
@@ -91,7 +106,8 @@ class RunMutation:
 
     @strawberry.mutation(
         description="A new run of the same version: outputs upstream of `nodeId` are reused and `nodeId` "
-        "runs with `input`."
+        "runs with `input`.",
+        extensions=requires(Permission.RUN),
     )
     async def rerun_from_node(
         self, info: Info, run_id: strawberry.ID, node_id: str, input: JSON

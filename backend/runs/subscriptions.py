@@ -6,8 +6,10 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from backend.accounts.roles import Permission
 from backend.gql.common import UserInputError
 from backend.gql.context import Info, principal_of
+from backend.gql.permissions import requires
 from backend.runs.types import HumanTask, HumanTaskStatus, Run, RunEvent
 
 
@@ -15,7 +17,8 @@ from backend.runs.types import HumanTask, HumanTaskStatus, Run, RunEvent
 class RunSubscription:
     @strawberry.subscription(
         description="The run's events with seq > afterSeq (0: all), replayed then live, gap-free; "
-        "completes after the run's terminal event. NODE_DELTA token chunks are live only."
+        "completes after the run's terminal event. NODE_DELTA token chunks are live only.",
+        extensions=requires(Permission.READ),
     )
     async def run_events(
         self, info: Info, run_id: strawberry.ID, after_seq: int | None = None
@@ -27,13 +30,17 @@ class RunSubscription:
         async for event in info.context.services.live.run_events(principal, run.id, after_seq or 0):
             yield RunEvent.of(event)
 
-    @strawberry.subscription(description="Runs of your workspace, each time their status changes.")
+    @strawberry.subscription(
+        description="Runs of your workspace, each time their status changes.",
+        extensions=requires(Permission.READ),
+    )
     async def run_updates(self, info: Info) -> AsyncGenerator[Run, None]:
         async for run in info.context.services.live.run_updates(principal_of(info)):
             yield Run.of(run)
 
     @strawberry.subscription(
-        description="Human tasks of your workspace as they open (OPEN) and close (DONE)."
+        description="Human tasks of your workspace as they open (OPEN) and close (DONE).",
+        extensions=requires(Permission.READ),
     )
     async def human_tasks(
         self, info: Info, status: HumanTaskStatus | None = None

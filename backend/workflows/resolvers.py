@@ -5,8 +5,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
+from backend.accounts.roles import Permission
 from backend.gql.common import Connection, NotFound, Problem, UserInputError
 from backend.gql.context import Info, principal_of
+from backend.gql.permissions import requires
 from backend.pagination import InvalidPageError, Page, PageRequest
 from backend.workflows import records
 from backend.workflows.types import (
@@ -45,7 +47,10 @@ async def _workflow_or_problem(
 
 @strawberry.type
 class WorkflowQuery:
-    @strawberry.field(description="The workspace's workflows, newest first (at most 100 per page).")
+    @strawberry.field(
+        description="The workspace's workflows, newest first (at most 100 per page).",
+        extensions=requires(Permission.READ),
+    )
     async def workflows(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Workflow]:
@@ -57,19 +62,27 @@ class WorkflowQuery:
         items = tuple(await present(info, page.items))
         return Connection.of(Page(items=items, cursors=page.cursors, has_next_page=page.has_next_page))
 
-    @strawberry.field(description="A workflow of your workspace, or null.")
+    @strawberry.field(
+        description="A workflow of your workspace, or null.", extensions=requires(Permission.READ)
+    )
     async def workflow(self, info: Info, id: strawberry.ID) -> Workflow | None:
         record = await info.context.services.workflows.get(principal_of(info), id)
         return None if record is None else (await present(info, [record]))[0]
 
-    @strawberry.field(description="Every node kind with the JSON Schema of its params (the editor's forms).")
+    @strawberry.field(
+        description="Every node kind with the JSON Schema of its params (the editor's forms).",
+        extensions=requires(Permission.READ),
+    )
     def node_kinds(self) -> list[NodeKind]:
         return _NODE_KINDS
 
 
 @strawberry.type
 class WorkflowMutation:
-    @strawberry.mutation(description="Store a new workflow at version 1, or say everything wrong with it.")
+    @strawberry.mutation(
+        description="Store a new workflow at version 1, or say everything wrong with it.",
+        extensions=requires(Permission.EDIT),
+    )
     async def create_workflow(self, info: Info, input: CreateWorkflowInput) -> CreateWorkflowResult:
         result = await info.context.services.workflows.create(
             principal_of(info), input.name, input.definition
@@ -78,7 +91,10 @@ class WorkflowMutation:
             return InvalidWorkflow.from_record(result)
         return (await present(info, [result]))[0]
 
-    @strawberry.mutation(description="Rename a workflow and/or save a new immutable version of it.")
+    @strawberry.mutation(
+        description="Rename a workflow and/or save a new immutable version of it.",
+        extensions=requires(Permission.EDIT),
+    )
     async def update_workflow(
         self,
         info: Info,
@@ -94,14 +110,18 @@ class WorkflowMutation:
         )
         return await _workflow_or_problem(info, result)
 
-    @strawberry.mutation(description="Delete a workflow; its runs stay readable.")
+    @strawberry.mutation(
+        description="Delete a workflow; its runs stay readable.", extensions=requires(Permission.EDIT)
+    )
     async def delete_workflow(self, info: Info, id: strawberry.ID) -> DeleteWorkflowResult:
         result = await info.context.services.workflows.delete(principal_of(info), id)
         if isinstance(result, records.NotFound):
             return NotFound(id=strawberry.ID(result.id), message=result.message)
         return DeletedWorkflow(id=strawberry.ID(str(result.id)))
 
-    @strawberry.mutation(description="Check a definition without storing anything.")
+    @strawberry.mutation(
+        description="Check a definition without storing anything.", extensions=requires(Permission.EDIT)
+    )
     async def validate_workflow(self, info: Info, definition: JSON) -> ValidationResult:
         principal_of(info)
         problems = await info.context.services.workflows.validate(definition)

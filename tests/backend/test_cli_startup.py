@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from backend.accounts.service import TOKEN_PREFIX
+from backend.accounts.digests import TOKEN_PREFIX
 from backend.services import Services
 from tests.processes import flowloom_env, run_cli
 

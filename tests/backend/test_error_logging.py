@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
+from uuid import uuid4
 
 import httpx
 import pytest
 import strawberry
 from graphql import GraphQLInputObjectType
 
+from backend.accounts.records import Caller
+from backend.accounts.roles import Permission
+from backend.gql.permissions import requires
 from backend.gql.schema import build_schema
 from backend.gql.secrets import SECRET, is_secret
 from backend.settings import Settings
@@ -87,20 +92,24 @@ class KeyInput:
 
 @strawberry.type
 class KeyQuery:
-    @strawberry.field
+    @strawberry.field(extensions=requires(Permission.SIGNED_IN))
     def ready(self) -> bool:
         return True
 
 
 @strawberry.type
 class KeyMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=requires(Permission.SIGNED_IN))
     def store_key(self, input: KeyInput) -> bool:
         raise RuntimeError(f"the provider refused {input.key!r} for {input.name}")
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=requires(Permission.SIGNED_IN))
     def check_token(self, token: Annotated[str, strawberry.argument(metadata=SECRET)]) -> bool:
         raise ValueError(f"token {token} is malformed")
+
+
+SIGNED_IN = SimpleNamespace(caller=Caller(user_id=uuid4()), principal=None)
+"""What the permission check reads of a context: someone signed in."""
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +143,7 @@ async def test_a_bug_handling_a_secret_is_logged_once_at_error_with_the_secret_r
     caplog.set_level(logging.DEBUG)
     document, variables = BUGS[bug]
 
-    result = await key_schema.execute(document, variable_values=variables)
+    result = await key_schema.execute(document, variable_values=variables, context_value=SIGNED_IN)
 
     assert result.errors is not None
     assert [error.formatted["message"] for error in result.errors] == ["Internal error; it has been logged."]
@@ -151,7 +160,9 @@ async def test_a_bug_handling_a_secret_is_logged_once_at_error_with_the_secret_r
 async def test_a_bug_without_secrets_is_logged_with_its_traceback_attached(
     key_schema: strawberry.Schema, caplog: pytest.LogCaptureFixture
 ) -> None:
-    result = await key_schema.execute('mutation Plain { storeKey(input: {name: "n", key: "" }) }')
+    result = await key_schema.execute(
+        'mutation Plain { storeKey(input: {name: "n", key: "" }) }', context_value=SIGNED_IN
+    )
 
     assert result.errors is not None
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
