@@ -103,6 +103,12 @@ class Server:
         self.output(timeout)
         return self.process.returncode
 
+    def output_so_far(self) -> str:
+        """What the running process has printed until now (through a descriptor of its own: reading
+        through the shared one would move the offset the server writes at)."""
+        with open(f"/proc/self/fd/{self._log.fileno()}", encoding="utf-8") as log:
+            return log.read()
+
     def output(self, timeout: float = 30) -> str:
         """Everything the process printed; waits for it to exit."""
         if self._output is None:

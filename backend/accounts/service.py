@@ -246,7 +246,9 @@ class AccountsService:
         grant = await self._access.session_grant(digest(secret), self._sessions.idle_seconds)
         if grant is None:
             return None
-        if datetime.now(UTC) - grant.last_seen_at > TOUCH_INTERVAL:
+        # touched at most once a minute, or ten times per idle period when that is shorter
+        touch_after = min(TOUCH_INTERVAL, timedelta(seconds=self._sessions.idle_seconds / 10))
+        if datetime.now(UTC) - grant.last_seen_at > touch_after:
             await self._access.touch_session(grant.session_id)
         return Caller(user_id=grant.user_id, session_id=grant.session_id, address=address)
 
