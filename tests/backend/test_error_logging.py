@@ -92,18 +92,18 @@ class KeyInput:
 
 @strawberry.type
 class KeyQuery:
-    @strawberry.field(extensions=requires(Permission.SIGNED_IN))
+    @strawberry.field(description="Always true.", extensions=requires(Permission.SIGNED_IN))
     def ready(self) -> bool:
         return True
 
 
 @strawberry.type
 class KeyMutation:
-    @strawberry.mutation(extensions=requires(Permission.SIGNED_IN))
+    @strawberry.mutation(description="Fails holding a secret.", extensions=requires(Permission.SIGNED_IN))
     def store_key(self, input: KeyInput) -> bool:
         raise RuntimeError(f"the provider refused {input.key!r} for {input.name}")
 
-    @strawberry.mutation(extensions=requires(Permission.SIGNED_IN))
+    @strawberry.mutation(description="Fails holding a secret.", extensions=requires(Permission.SIGNED_IN))
     def check_token(self, token: Annotated[str, strawberry.argument(metadata=SECRET)]) -> bool:
         raise ValueError(f"token {token} is malformed")
 

@@ -53,15 +53,15 @@ def test_the_setup_link_creates_the_first_owner_once_and_is_not_printed_again(tm
         assert viewer == {"data": {"viewer": {"email": OWNER["email"], "role": "owner"}}}
     finally:
         assert server.stop() == 0
-    again = Server(env, port=server.port).wait_ready()
+    restarted = Server(env, port=server.port).wait_ready()
     try:
         signed_in = httpx.post(
             f"{again.url}/auth/login", json={"email": "ada@example.test", "password": OWNER["password"]}
         )
         assert signed_in.status_code == 200
     finally:
-        assert again.stop() == 0
-    assert "/setup?token=" not in again.output()
+        assert restarted.stop() == 0
+    assert "/setup?token=" not in restarted.output()
 
 
 def test_cookies_are_secure_when_flowloom_is_served_over_https(tmp_path: Path) -> None:
