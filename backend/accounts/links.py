@@ -93,6 +93,15 @@ class LinkRepository:
             workspace_id,
         ).run()
 
+    async def invited(self, email: str) -> bool:
+        """Whether an unused, unexpired invitation waits for `email` (any case)."""
+        rows = await AccountLink.raw(
+            "SELECT 1 FROM account_links WHERE kind = 'invite' AND lower(email) = lower({}) "
+            "AND used_at IS NULL AND expires_at > now() LIMIT 1",
+            email,
+        ).run()
+        return bool(rows)
+
     async def _find(self, kind: LinkKind, secret: str | None, *, use: bool) -> LinkGrant | None:
         if not well_formed(secret, LINK_PREFIX) or secret is None:
             return None

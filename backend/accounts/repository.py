@@ -203,3 +203,21 @@ class AccountsRepository:
             role=principal.role,
             created_at=row["created_at"],
         )
+
+    async def user_for_identity(self, provider: str, subject: str) -> UUID | None:
+        """The user linked to an OpenID provider's subject, or None."""
+        rows = await User.raw(
+            "SELECT user_id FROM user_identities WHERE provider = {} AND subject = {}", provider, subject
+        ).run()
+        return None if not rows else rows[0]["user_id"]
+
+    async def link_identity(self, user_id: UUID, provider: str, subject: str, email: str | None) -> None:
+        """Link an OpenID provider's subject to a user (a no-op if it is linked already)."""
+        await User.raw(
+            "INSERT INTO user_identities (user_id, provider, subject, email) VALUES ({}, {}, {}, {}) "
+            "ON CONFLICT (provider, subject) DO NOTHING",
+            user_id,
+            provider,
+            subject,
+            email,
+        ).run()
