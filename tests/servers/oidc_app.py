@@ -29,6 +29,8 @@ class _Client:
     """Authlib's view of a registered client (its `ClientMixin` methods)."""
 
     registered: ProviderClient
+    auth_methods: tuple[str, ...]
+    """The token endpoint's methods the discovery document offers now."""
 
     def get_client_id(self) -> str:
         return self.registered.client_id
@@ -49,7 +51,7 @@ class _Client:
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         if self.registered.client_secret is None:
             return method == "none"
-        return method in {"client_secret_basic", "client_secret_post"}
+        return method in {"client_secret_basic", "client_secret_post"} and method in self.auth_methods
 
     def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"
@@ -205,7 +207,8 @@ def _userinfo(provider: OidcProvider) -> Response | tuple[Response, int]:
         info |= {"email": user.email, "email_verified": user.email_verified}
     if user.name is not None:
         info["name"] = user.name
-    return jsonify(info)
+    with provider.lock:
+        return jsonify(info | provider.userinfo_overrides)
 
 
 def create_app(provider: OidcProvider) -> Flask:
@@ -219,7 +222,8 @@ def create_app(provider: OidcProvider) -> Flask:
     def query_client(client_id: str) -> _Client | None:
         with provider.lock:
             registered = provider.clients.get(client_id)
-        return _Client(registered) if registered else None
+            methods = tuple(provider.metadata()["token_endpoint_auth_methods_supported"])
+        return _Client(registered, methods) if registered else None
 
     server = _Server(app, query_client=query_client, save_token=save_token)
     server.provider = provider

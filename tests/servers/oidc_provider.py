@@ -16,7 +16,8 @@ key rotation:
 - `signing`: `"current"` (the published key), `"next"` (the key `rotate_key()` will publish),
   `"unpublished"` (a key never published), `"HS256"` (HMAC with the client's secret) or `"none"`;
 - `rotate_key()`: the next key becomes the current one, the old one leaves the JWKS;
-- `override_metadata(...)`: fields of the discovery document replaced;
+- `override_metadata(...)`, `override_userinfo(...)`: fields of the discovery document or of
+  `/userinfo` answers replaced;
 - `register_client(...)`: another client (e.g. with the redirect URI of an app under test);
 - `count("jwks")`: requests per endpoint (`discovery`, `jwks`, `authorize`, `token`, `userinfo`).
 """

@@ -56,6 +56,7 @@ class OidcProvider:
     profile_in_id_token: bool = True
     claim_overrides: dict[str, Any] = field(default_factory=dict)
     metadata_overrides: dict[str, Any] = field(default_factory=dict)
+    userinfo_overrides: dict[str, Any] = field(default_factory=dict)
     clients: dict[str, ProviderClient] = field(default_factory=dict)
     codes: dict[str, Any] = field(default_factory=dict)
     """Authorization codes not yet used, by code (`tests.servers.oidc_app.IssuedCode`)."""
@@ -78,6 +79,7 @@ class OidcProvider:
             self.profile_in_id_token = True
             self.claim_overrides.clear()
             self.metadata_overrides.clear()
+            self.userinfo_overrides.clear()
             self.codes.clear()
             self.used_nonces.clear()
             self.access_tokens.clear()
@@ -109,6 +111,11 @@ class OidcProvider:
         """Replace these fields of the discovery document until `reset()`."""
         with self.lock:
             self.metadata_overrides.update(fields)
+
+    def override_userinfo(self, **claims: Any) -> None:
+        """Replace these claims in `/userinfo` answers until `reset()`."""
+        with self.lock:
+            self.userinfo_overrides.update(claims)
 
     def rotate_key(self) -> str:
         """Publish the next key in place of the current one (removed from the JWKS); returns its kid."""
