@@ -1,19 +1,19 @@
-"""OIDC sign-in against a real OpenID provider on 127.0.0.1, driven the way a browser drives it:
-`begin`, GET the authorization URL, read `code` and `state` from the redirect, `finish`."""
+"""OIDC sign-in against a real OpenID provider on 127.0.0.1, driven the way a browser drives it
+(`tests.backend.oidc_flow`): the flow, the provider's refusals, the profile, allowed domains,
+discovery. The id_token checks are in test_oidc_id_token.py."""
 
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import httpx2
 import pytest
 
-from backend.accounts.oidc import OidcClient, OidcClients, OidcError, OidcFlow, OidcIdentity, oidc_http_client
+from backend.accounts.oidc import OidcClient, OidcClients, OidcError, OidcIdentity, oidc_http_client
+from tests.backend.oidc_flow import refusal, sign_in, start
 from tests.servers.oidc_provider import REDIRECT_URI, OidcProvider
 
 
@@ -26,36 +26,6 @@ async def http() -> AsyncIterator[httpx2.AsyncClient]:
 @pytest.fixture
 def client(oidc_provider: OidcProvider, http: httpx2.AsyncClient) -> OidcClient:
     return OidcClient(oidc_provider.settings(), http)
-
-
-async def authorize(url: str) -> tuple[str, str]:
-    """What the browser does: follow the authorization URL to the provider (which signs the user
-    in at once) and stop at the redirect back to Flowloom; returns its code and state."""
-    async with httpx.AsyncClient() as browser:
-        response = await browser.get(url)
-    assert response.status_code == 302, response.text
-    location = response.headers["location"]
-    assert location.startswith(REDIRECT_URI + "?"), location
-    query = parse_qs(urlsplit(location).query)
-    return query["code"][0], query["state"][0]
-
-
-async def start(client: OidcClient) -> tuple[OidcFlow, str, str]:
-    """`begin` plus the browser's round trip: the flow, the code and the returned state."""
-    url, flow = await client.begin(REDIRECT_URI)
-    code, state = await authorize(url)
-    return flow, code, state
-
-
-async def sign_in(client: OidcClient) -> OidcIdentity:
-    flow, code, state = await start(client)
-    return await client.finish(flow, REDIRECT_URI, code, state)
-
-
-async def refusal(client: OidcClient) -> OidcError:
-    with pytest.raises(OidcError) as caught:
-        await sign_in(client)
-    return caught.value
 
 
 async def test_a_sign_in_returns_who_the_provider_signed_in(
@@ -140,40 +110,6 @@ async def test_a_wrong_pkce_verifier_is_refused_by_the_provider(client: OidcClie
     assert "Code challenge failed" in caught.value.message
 
 
-async def test_an_id_token_with_another_nonce_is_refused(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    oidc_provider.override_claims(nonce="someone-elses-nonce")
-
-    assert (await refusal(client)).code == "nonce_mismatch"
-
-
-async def test_an_id_token_for_another_audience_is_refused(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    oidc_provider.override_claims(aud=["another-client"])
-
-    assert (await refusal(client)).code == "wrong_audience"
-
-
-async def test_several_audiences_need_us_as_the_authorized_party(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    oidc_provider.override_claims(aud=["flowloom", "another-client"])
-    assert (await refusal(client)).code == "wrong_audience"
-
-    oidc_provider.override_claims(azp="flowloom")
-    assert (await sign_in(client)).subject == "user-1"
-
-
-async def test_an_id_token_from_another_issuer_is_refused(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    oidc_provider.override_claims(iss="https://impostor.example.com")
-
-    assert (await refusal(client)).code == "wrong_issuer"
-
-
 async def test_a_discovery_document_naming_another_issuer_is_refused(
     oidc_provider: OidcProvider, client: OidcClient
 ) -> None:
@@ -183,87 +119,6 @@ async def test_a_discovery_document_naming_another_issuer_is_refused(
         await client.begin(REDIRECT_URI)
 
     assert caught.value.code == "wrong_issuer"
-
-
-async def test_an_expired_id_token_is_refused(oidc_provider: OidcProvider, client: OidcClient) -> None:
-    oidc_provider.override_claims(exp=int(time.time()) - 120)
-
-    assert (await refusal(client)).code == "expired"
-
-
-async def test_an_id_token_expired_within_the_leeway_is_accepted(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    oidc_provider.override_claims(exp=int(time.time()) - 20)
-
-    assert (await sign_in(client)).subject == "user-1"
-
-
-async def test_an_id_token_issued_in_the_future_is_refused(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    oidc_provider.override_claims(iat=int(time.time()) + 600)
-
-    assert (await refusal(client)).code == "invalid_id_token"
-
-
-async def test_a_rotated_key_is_fetched_once_and_the_sign_in_succeeds(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    await sign_in(client)
-    oidc_provider.rotate_key()
-
-    identity = await sign_in(client)
-
-    assert identity.subject == "user-1"
-    assert oidc_provider.count("jwks") == 2
-
-
-async def test_a_token_signed_by_the_next_key_is_refused_until_a_rotation_publishes_it(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    oidc_provider.signing = "next"
-    assert (await refusal(client)).code == "unknown_key"
-
-    oidc_provider.rotate_key()
-    oidc_provider.signing = "current"
-
-    assert (await sign_in(client)).subject == "user-1"
-
-
-async def test_a_key_never_published_fails_after_exactly_one_more_jwks_fetch(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    await sign_in(client)
-    assert oidc_provider.count("jwks") == 1
-    oidc_provider.signing = "unpublished"
-
-    assert (await refusal(client)).code == "unknown_key"
-    assert oidc_provider.count("jwks") == 2
-
-
-@pytest.mark.parametrize("algorithm", ["HS256", "none"])
-async def test_hmac_and_unsigned_id_tokens_are_refused_even_when_discovery_lists_them(
-    oidc_provider: OidcProvider, client: OidcClient, algorithm: str
-) -> None:
-    oidc_provider.override_metadata(id_token_signing_alg_values_supported=[algorithm, "RS256"])
-    oidc_provider.signing = "HS256" if algorithm == "HS256" else "none"
-
-    error = await refusal(client)
-
-    assert error.code == "invalid_id_token"
-    assert repr(algorithm) in error.message
-
-
-async def test_a_provider_offering_only_hmac_signatures_is_refused(
-    oidc_provider: OidcProvider, client: OidcClient
-) -> None:
-    oidc_provider.override_metadata(id_token_signing_alg_values_supported=["HS256"])
-
-    with pytest.raises(OidcError) as caught:
-        await client.begin(REDIRECT_URI)
-
-    assert caught.value.code == "invalid_provider_metadata"
 
 
 async def test_an_unverified_email_is_reported_unverified(
