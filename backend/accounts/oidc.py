@@ -86,6 +86,10 @@ class OidcClient:
     The discovery document and the JWKS are fetched on first use and cached for `metadata_ttl`
     seconds. `finish` refuses a verified email outside `allowed_domains` (code `domain_not_allowed`);
     `email_allowed` says the same for any email.
+
+    Raises:
+        OidcError: `invalid_provider_metadata` at construction when the issuer is plain http to a
+            host other than loopback, so a misconfigured provider stops the start-up.
     """
 
     def __init__(
@@ -209,6 +213,11 @@ class OidcClient:
         except OAuthError as error:
             # The provider's own error code and description; they carry no token.
             raise OidcError("token_exchange_failed", f"{error.error}: {error.description}") from error
+        except httpx2.HTTPStatusError as error:
+            # Authlib raises this for an answer that is not a JSON object: a 5xx, or a 4xx page.
+            status = error.response.status_code
+            failure: OidcErrorCode = "provider_unreachable" if status >= 500 else "token_exchange_failed"
+            raise OidcError(failure, f"the token endpoint answered HTTP {status}") from error
         except httpx2.HTTPError as error:
             raise OidcError(
                 "provider_unreachable", f"the token request failed ({type(error).__name__})"
@@ -219,7 +228,8 @@ class OidcClient:
 
 
 class OidcClients(Mapping[str, OidcClient]):
-    """Every configured provider's client, by provider id."""
+    """Every configured provider's client, by provider id; build it once in the composition root
+    with the shared `oidc_http_client()` (it raises `OidcError` for an insecure issuer)."""
 
     def __init__(
         self,
