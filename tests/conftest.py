@@ -13,9 +13,18 @@ from backend.services import Services
 from backend.settings import Settings
 from tests.redis_server import redis_server
 from tests.servers.fixtures import _counting_session, _openai_session, counting, openai_api
+from tests.servers.oidc_fixtures import _oidc_provider_session, oidc_provider
 from tests.tenants import Tenant, new_tenant
 
-__all__ = ["_counting_session", "_openai_session", "counting", "openai_api", "redis_server"]
+__all__ = [
+    "_counting_session",
+    "_oidc_provider_session",
+    "_openai_session",
+    "counting",
+    "oidc_provider",
+    "openai_api",
+    "redis_server",
+]
 
 # No test may reach a real model provider.
 pydantic_ai.models.ALLOW_MODEL_REQUESTS = False
