@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.datastructures import State
 
+from backend.accounts.oidc_routes import OidcController
 from backend.accounts.routes import AuthController
 from backend.gql.controller import make_controller
 from backend.gql.schema import build_schema
@@ -35,7 +36,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
 
     schema = build_schema(settings)
     return Litestar(
-        route_handlers=[make_controller(schema, settings), AuthController, healthz, readyz],
+        route_handlers=[make_controller(schema, settings), AuthController, OidcController, healthz, readyz],
         state=State({"services": services}) if services is not None else None,
         lifespan=[lifespan] if services is None else [],
     )

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 import httpx2
 
+from backend.accounts.audit import AuditLog
+from backend.accounts.links import LinkRepository
+from backend.accounts.oidc import OidcClients, oidc_http_client
+from backend.accounts.oidc_sign_in import OidcFlowStore, OidcSignIn
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.service import AccountsService, SessionPolicy
 from backend.credentials.crypto import SecretBox, load_secret
@@ -61,6 +65,12 @@ class Services:
     control: RunControl
     model_http: httpx2.AsyncClient
     """The one HTTP client of every model and embedding provider call, under the model address policy."""
+    oidc: OidcClients
+    """The configured OpenID providers' clients, by provider id."""
+    oidc_http: httpx2.AsyncClient
+    """The HTTP client of OpenID providers (operator-configured, so not under the model policy)."""
+    oidc_flows: OidcFlowStore
+    oidc_sign_in: OidcSignIn
 
     @classmethod
     async def open(
@@ -99,11 +109,13 @@ class Services:
         run_repository = RunRepository(db.pool)
         host = RunHost(engine, graphs, run_repository)
         control = RunControl(broker)
+        oidc_http = oidc_http_client()
+        accounts_repository = AccountsRepository()
         services = cls(
             settings=settings,
             db=db,
             accounts=AccountsService(
-                AccountsRepository(),
+                accounts_repository,
                 sessions=SessionPolicy(
                     idle_seconds=settings.session_idle_seconds,
                     absolute_seconds=settings.session_absolute_seconds,
@@ -128,6 +140,10 @@ class Services:
             store=store,
             control=control,
             model_http=model_http,
+            oidc=OidcClients(settings.oidc_providers, oidc_http),
+            oidc_http=oidc_http,
+            oidc_flows=OidcFlowStore(),
+            oidc_sign_in=OidcSignIn(accounts_repository, LinkRepository(), AuditLog()),
         )
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
         if execute_runs:
@@ -140,6 +156,7 @@ class Services:
         await self.control.stop()
         await self.host.stop()
         await self.model_http.aclose()
+        await self.oidc_http.aclose()
         await self.store.close()
         await self.broker.stop()
         await self.db.close()

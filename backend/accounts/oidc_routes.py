@@ -9,12 +9,12 @@ the session cookie and redirects to the `next` path; failure redirects to `/sign
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get
 from litestar.datastructures import Cookie, State
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 
 from backend.accounts.oidc import OidcError
@@ -58,8 +58,8 @@ class OidcController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        provider_id: str,
-        next_path: str | None = Parameter(query="next", default=None, max_length=2000),
+        provider_id: FromPath[str],
+        next_path: Annotated[str | None, QueryParameter(name="next", max_length=2000)] = None,
     ) -> Redirect:
         """Send the browser to the provider."""
         services: Services = state.services
@@ -91,12 +91,13 @@ class OidcController(Controller):
     @get("/{provider_id:str}/callback")
     async def callback(
         self,
+        *,
         request: Request[Any, Any, Any],
         state: State,
-        provider_id: str,
-        code: str | None = Parameter(query="code", default=None, max_length=2000),
-        oauth_state: str | None = Parameter(query="state", default=None, max_length=500),
-        error: str | None = Parameter(query="error", default=None, max_length=200),
+        provider_id: FromPath[str],
+        code: Annotated[str | None, QueryParameter(name="code", max_length=2000)] = None,
+        oauth_state: Annotated[str | None, QueryParameter(name="state", max_length=500)] = None,
+        error: Annotated[str | None, QueryParameter(name="error", max_length=200)] = None,
     ) -> Redirect:
         """Finish the sign-in: verify what the provider says, find or make the user, start a session."""
         services: Services = state.services
@@ -109,7 +110,10 @@ class OidcController(Controller):
         address = client_address(request)
         try:
             identity = await client.finish(
-                pending.flow, f"{base_url(services, request)}/auth/oidc/{provider_id}/callback", code, oauth_state
+                pending.flow,
+                f"{base_url(services, request)}/auth/oidc/{provider_id}/callback",
+                code,
+                oauth_state,
             )
         except OidcError as exc:
             log.info("OpenID sign-in with %s refused: %s", provider_id, exc.code)
@@ -122,7 +126,9 @@ class OidcController(Controller):
             path=pending.next_path,
             status_code=302,
             cookies=[
-                session_cookie(services.settings, signed_in.secret, int(services.settings.session_absolute_seconds))
+                session_cookie(
+                    services.settings, signed_in.secret, int(services.settings.session_absolute_seconds)
+                )
             ],
         )
         response.delete_cookie(OIDC_COOKIE, path=FLOW_COOKIE_PATH)

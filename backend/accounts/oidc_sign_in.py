@@ -50,8 +50,8 @@ class OidcFlowStore:
             "DELETE FROM oidc_flows WHERE expires_at < now()"  # keep the table small as it goes
         ).run()
         await OidcFlowRow.raw(
-            "INSERT INTO oidc_flows (provider, binding_hash, state, nonce, code_verifier, next_path, expires_at) "
-            "VALUES ({}, {}, {}, {}, {}, {}, now() + make_interval(secs => {}))",
+            "INSERT INTO oidc_flows (provider, binding_hash, state, nonce, code_verifier, next_path, "
+            "expires_at) VALUES ({}, {}, {}, {}, {}, {}, now() + make_interval(secs => {}))",
             provider,
             digest(binding),
             flow.state,
@@ -110,7 +110,10 @@ class OidcSignIn:
             return existing
         if provider.jit_workspace is None and not await self._links.invited(email):
             return await self._refuse(
-                "NOT_INVITED", "There is no account for this email; ask an admin for an invitation.", email, address
+                "NOT_INVITED",
+                "There is no account for this email; ask an admin for an invitation.",
+                email,
+                address,
             )
         name = (identity.name or "").strip()[:200] or email.partition("@")[0]
         user_id = await self._repository.create_user(email, name, None)
