@@ -88,7 +88,7 @@ async def test_a_new_person_is_provisioned_into_the_configured_workspace_and_rea
     answer = await sign_in(browser, next_path="/workflows")
 
     assert landed(answer) == "/workflows"
-    assert answer.cookies.get("flowloom_session", "").startswith("fls_")
+    assert (answer.cookies.get("flowloom_session") or "").startswith("fls_")
     viewer = await graphql(browser, VIEWER, tenant.slug)
     assert viewer["data"]["viewer"] == {
         "email": f"{tenant.slug}@corp.example",
