@@ -19,9 +19,14 @@ from litestar.stores.redis import RedisStore
 from redis.asyncio import ConnectionPool, Redis
 from redis.commands.core import AsyncScript
 
-# INCR, then give the key its window if it has none (a new key, or one set without expiry).
+# INCRBY, then give the key its window if it has none (a new key, or one set without expiry);
+# taking back (a negative step) never opens a window.
 _INCREMENT = b"""
-local count = redis.call('INCR', KEYS[1])
+local step = tonumber(ARGV[2])
+if step < 0 and redis.call('EXISTS', KEYS[1]) == 0 then
+  return {0, 0}
+end
+local count = redis.call('INCRBY', KEYS[1], step)
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -47,11 +52,12 @@ class CountingStore(Store):
     __slots__ = ()
 
     @abstractmethod
-    async def increment(self, key: str, window: float) -> Count:
-        """Count one hit on `key`.
+    async def increment(self, key: str, window: float, step: int = 1) -> Count:
+        """Count `step` hits on `key` (a negative step takes hits back).
 
         The first hit on a key (or the first after its window ended) opens a window of `window`
-        seconds; the count goes back to zero when it ends. `get(key)` reads the count as text.
+        seconds; the count goes back to zero when it ends. Taking back never opens a window: on a
+        key without one it does nothing and reports a count of 0. `get(key)` reads the count as text.
         """
 
 
@@ -68,15 +74,17 @@ class MemoryCountingStore(MemoryStore, CountingStore):
         super().__init__()
         self._next_sweep = time.monotonic() + self.SWEEP_EVERY
 
-    async def increment(self, key: str, window: float) -> Count:
-        """Count one hit on `key` (see `CountingStore.increment`)."""
+    async def increment(self, key: str, window: float, step: int = 1) -> Count:
+        """Count `step` hits on `key` (see `CountingStore.increment`)."""
         now = datetime.now(tz=UTC)
         async with self._lock:
             stored = self._store.get(key)
             if stored is None or stored.expires_at is None or stored.expired:
-                stored = StorageObject.new(data=b"1", expires_in=timedelta(seconds=window))
+                if step < 0:
+                    return Count(value=0, resets_in=0.0)
+                stored = StorageObject.new(data=b"%d" % step, expires_in=timedelta(seconds=window))
             else:
-                stored = StorageObject(expires_at=stored.expires_at, data=b"%d" % (int(stored.data) + 1))
+                stored = StorageObject(expires_at=stored.expires_at, data=b"%d" % (int(stored.data) + step))
             self._store[key] = stored
         if time.monotonic() >= self._next_sweep:
             self._next_sweep = time.monotonic() + self.SWEEP_EVERY
@@ -96,10 +104,10 @@ class RedisCountingStore(RedisStore, CountingStore):
         super().__init__(redis, namespace=namespace, handle_client_shutdown=handle_client_shutdown)
         self._increment_script: AsyncScript = self._redis.register_script(_INCREMENT)
 
-    async def increment(self, key: str, window: float) -> Count:
-        """Count one hit on `key` (see `CountingStore.increment`)."""
+    async def increment(self, key: str, window: float, step: int = 1) -> Count:
+        """Count `step` hits on `key` (see `CountingStore.increment`)."""
         count, ttl_ms = await self._increment_script(
-            keys=[self._make_key(key)], args=[max(1, int(window * 1000))]
+            keys=[self._make_key(key)], args=[max(1, int(window * 1000)), step]
         )
         return Count(value=int(count), resets_in=int(ttl_ms) / 1000)
 
