@@ -6,8 +6,10 @@ Two of Litestar's `RateLimitConfig`s, one per limit, served by `FixedWindowRateL
 - address: every request and websocket handshake of one client address, whoever it signs in as.
 
 The identity need not be valid to be counted (authentication comes after): an invented token gets a
-budget of its own, which is why the address limit exists. Behind a reverse proxy the address is the
-proxy's unless the server is told to trust its forwarding headers (uvicorn's `--proxy-headers`).
+budget of its own, which is why the address limit exists. Websocket clients send their token in
+`connection_init`, after the handshake: a handshake counts against its session cookie, if any, and its
+address. Behind a reverse proxy the address is the proxy's unless uvicorn trusts its X-Forwarded-For:
+it does for proxies on 127.0.0.1, others must be listed in `FORWARDED_ALLOW_IPS`.
 """
 
 from __future__ import annotations
