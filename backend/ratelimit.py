@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 from collections.abc import Callable
 from typing import Any
@@ -27,9 +28,12 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import DURATION_VALUES, RateLimitConfig, RateLimitMiddleware
 from litestar.stores.base import Store
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from redis.exceptions import RedisError
 
 from backend.counters import Count, CountingStore, counting_store
 from backend.settings import Settings
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "flowloom_session"
 STORE = "rate_limit"
@@ -90,6 +94,7 @@ class FixedWindowRateLimit(RateLimitMiddleware):
         super().__init__(app, config)
         self.scopes = {ScopeType.HTTP, ScopeType.WEBSOCKET}
         self.window = DURATION_VALUES[self.unit]
+        self.counting_failed = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Count the request or handshake, and refuse it past the limit."""
@@ -101,7 +106,19 @@ class FixedWindowRateLimit(RateLimitMiddleware):
         store = self.config.get_store_from_app(app)
         if not isinstance(store, CountingStore):
             raise TypeError(f"the {self.config.store!r} store must be a CountingStore (rate_limit_stores)")
-        count = await store.increment(self.get_identifier_for_request(request), self.window)
+        try:
+            count = await store.increment(self.get_identifier_for_request(request), self.window)
+        except (RedisError, OSError) as exc:
+            # open, not closed: without Redis the API still answers from PostgreSQL, and refusing
+            # everything would turn a Redis outage into a full one. Logged once per outage.
+            if not self.counting_failed:
+                log.warning("rate limit not applied: its store failed (%s); letting requests through", exc)
+            self.counting_failed = True
+            await self.app(scope, receive, send)
+            return
+        if self.counting_failed:
+            log.warning("rate limit applied again: its store answers")
+            self.counting_failed = False
         if count.value > self.max_requests:
             await self._refuse(scope, receive, send, count)
             return

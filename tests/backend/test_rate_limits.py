@@ -7,6 +7,7 @@ together, and identities are told apart by their tokens and session cookies.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -163,3 +164,31 @@ async def test_concurrent_requests_to_two_instances_on_one_redis_never_exceed_th
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] * 10 + [429] * 20
+
+
+async def test_requests_pass_while_the_counters_redis_is_down_and_are_counted_again_once_it_is_back(
+    services: Services, tenant: Tenant, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    redis = RedisServer()  # its own: this test kills it
+    redis.start()
+    limits = {"rate_limit_per_minute": 2, "rate_limit_per_address_per_minute": 0, "redis_url": redis.url}
+    logger = logging.getLogger("backend.ratelimit")
+    try:
+        async with served(services, **limits) as url:
+            # Litestar configures the root logger when an app is built, dropping caplog's handler there
+            logger.addHandler(caplog.handler)
+            redis.kill()
+            down = [(await ask(client, url, tenant.token)).status_code for _ in range(3)]
+            redis.start()
+            back = [(await ask(client, url, tenant.token)).status_code for _ in range(3)]
+    finally:
+        logger.removeHandler(caplog.handler)
+        redis.kill()
+
+    assert down == [200, 200, 200]
+    assert back == [200, 200, 429]
+    logged = [record.getMessage() for record in caplog.records if record.name == "backend.ratelimit"]
+    assert [message.split(":")[0] for message in logged] == [
+        "rate limit not applied",
+        "rate limit applied again",
+    ]
