@@ -55,10 +55,11 @@ def build_schema(
     mutation: type[Any] | None = Mutation,
     subscription: type[Any] | None = Subscription,
 ) -> FlowloomSchema:
-    """The schema with its limits, parse/validation caches, error codes and masking.
+    """The schema with its limits (shape, query cost), the introspection switch, parse/validation
+    caches, error codes and masking.
 
     Strawberry builds extensions afresh for every operation, so what must outlive one operation (the
-    parse and validation caches, the rules) is made once, here. Other root types than Flowloom's are
+    parse, validation and cost caches, the rules) is made once, here. Other root types than Flowloom's are
     for tests of this machinery.
     """
     parse_cached = lru_cache(maxsize=256)(parse)
