@@ -87,9 +87,13 @@ class SignInThrottle:
         return float(max(1, left if left is not None and left > 0 else 1))
 
     async def _lock(self, pair: str, lock: str) -> None:
-        await self.store.set(lock, b"1", expires_in=timedelta(seconds=self.lock_seconds))
-        # the lock holds the pair's state now: once it ends, the pair starts afresh
-        await self.store.delete(pair)
+        # The pair's count is set to the threshold for as long as the lock, and first: attempts in
+        # flight that passed the lock check before the lock exists still count past the threshold
+        # (deleting the count let 16 of 40 parallel attempts through), and once the lock ends the
+        # count has ended too, so the pair starts afresh.
+        expires_in = timedelta(seconds=self.lock_seconds)
+        await self.store.set(pair, b"%d" % self.lock_after, expires_in=expires_in)
+        await self.store.set(lock, b"1", expires_in=expires_in)
 
     async def check(self, email: str, address: str) -> ThrottleDecision:
         """Decide on an attempt to sign in as `email` from `address`, and count it as failed."""
