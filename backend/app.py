@@ -13,6 +13,7 @@ from backend.accounts.routes import AuthController
 from backend.gql.controller import make_controller
 from backend.gql.schema import build_schema
 from backend.health import healthz, readyz
+from backend.ratelimit import rate_limit_middlewares, rate_limit_stores
 from backend.services import Services
 from backend.settings import Settings
 
@@ -39,4 +40,6 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         route_handlers=[make_controller(schema, settings), AuthController, OidcController, healthz, readyz],
         state=State({"services": services}) if services is not None else None,
         lifespan=[lifespan] if services is None else [],
+        middleware=rate_limit_middlewares(settings),
+        stores=rate_limit_stores(settings),  # Litestar opens and closes them with the app
     )

@@ -138,9 +138,9 @@ class Settings:
     max_query_cost: int = 20_000
     """Most objects one GraphQL operation may ask for: page sizes multiplied along nested lists."""
     rate_limit_per_minute: int = 600
-    """Requests per minute one token or browser session may make."""
+    """Requests per minute one token or browser session may make; 0 turns this limit off."""
     rate_limit_per_address_per_minute: int = 1200
-    """Requests per minute one client address may make, whoever it signs in as."""
+    """Requests per minute one client address may make, whoever it signs in as; 0 turns it off."""
     link_ttl_seconds: float = 7 * 24 * 3600
     """How long setup, invite and password-reset links stay valid."""
     smtp_url: str | None = None

@@ -50,6 +50,11 @@ def settings(postgres_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         secret_key="test-secret",
         http_allowlist=("127.0.0.1",),
         model_allowlist=("127.0.0.1",),
+        # as in any deployment with a DATABASE_URL; tests of introspection build their own app
+        introspection=False,
+        # every test client is 127.0.0.1 and tests poll fast: tests of the limits set their own
+        rate_limit_per_minute=0,
+        rate_limit_per_address_per_minute=0,
     )
 
 

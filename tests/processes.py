@@ -27,12 +27,17 @@ def free_port() -> int:
 
 
 def flowloom_env(**overrides: str) -> dict[str, str]:
-    """The test process's environment without Flowloom settings, plus `overrides`."""
+    """The test process's environment without Flowloom settings, plus `overrides`.
+
+    Rate limits are off unless overridden: every test client is 127.0.0.1, and tests (the fuzz test,
+    polling helpers) send requests faster than any person would.
+    """
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith("FLOWLOOM_") and k not in {"DATABASE_URL", "REDIS_URL"}
     }
+    env.update(FLOWLOOM_RATE_LIMIT_PER_MINUTE="0", FLOWLOOM_RATE_LIMIT_PER_ADDRESS_PER_MINUTE="0")
     env.update(overrides)
     return env
 

@@ -14,14 +14,16 @@ from strawberry.types import ExecutionContext
 
 from backend.accounts.resolvers import AccountsQuery
 from backend.credentials.resolvers import CredentialMutation, CredentialQuery
+from backend.gql.cost import CostModel, QueryCosts
 from backend.gql.error_log import log_errors
 from backend.gql.errors import ClientErrors
-from backend.gql.execution import FlowloomExecutionContext
+from backend.gql.execution import FlowloomExecutionContext, NoSuggestionsExecutionContext
 from backend.gql.json_scalar import BOUNDED_JSON
 from backend.gql.parsing import CachedParsing
 from backend.gql.permissions import check_declarations
 from backend.gql.validation import BoundedValidation, DocumentValidator, ShapeLimits
-from backend.runs.resolvers import RunMutation, RunQuery
+from backend.pagination import DEFAULT_PAGE_SIZE
+from backend.runs.resolvers import MAX_TASKS, RunMutation, RunQuery
 from backend.runs.subscriptions import RunSubscription
 from backend.settings import Settings
 from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
@@ -29,6 +31,13 @@ from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
 Query = merge_types("Query", (AccountsQuery, WorkflowQuery, RunQuery, CredentialQuery))
 Mutation = merge_types("Mutation", (WorkflowMutation, RunMutation, CredentialMutation))
 Subscription = merge_types("Subscription", (RunSubscription,))
+
+ASSUMED_LIST_SIZE = 10
+"""Length the query cost assumes for lists without `first` and without a cap (a run's nodeRuns and
+events, a workflow's versions, nodeKinds, credentials): most runs and workflows stay below it."""
+
+LIST_CAPS = {"Query.humanTasks": MAX_TASKS}
+"""Lists without `first` that have a hard cap: the query cost counts them at it."""
 
 
 class FlowloomSchema(strawberry.Schema):
@@ -47,27 +56,38 @@ def build_schema(
     mutation: type[Any] | None = Mutation,
     subscription: type[Any] | None = Subscription,
 ) -> FlowloomSchema:
-    """The schema with its limits, parse/validation caches, error codes and masking.
+    """The schema with its limits (shape, query cost), the introspection switch, parse/validation
+    caches, error codes and masking.
 
     Strawberry builds extensions afresh for every operation, so what must outlive one operation (the
-    parse and validation caches, the rules) is made once, here. Other root types than Flowloom's are
+    parse, validation and cost caches, the rules) is made once, here. Other root types than Flowloom's are
     for tests of this machinery.
     """
     check_declarations((query, mutation, subscription))
     parse_cached = lru_cache(maxsize=256)(parse)
+    introspection = settings.introspection_enabled
     validator = DocumentValidator(
-        ShapeLimits(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)
+        ShapeLimits(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases),
+        introspection=introspection,
+    )
+    costs = QueryCosts(
+        CostModel(
+            max_cost=settings.max_query_cost,
+            default_page_size=DEFAULT_PAGE_SIZE,
+            assumed_list_size=ASSUMED_LIST_SIZE,
+            list_sizes=LIST_CAPS,
+        )
     )
     return FlowloomSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
-        execution_context_class=FlowloomExecutionContext,
+        execution_context_class=FlowloomExecutionContext if introspection else NoSuggestionsExecutionContext,
         scalar_overrides={JSON: BOUNDED_JSON},
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: CachedParsing(parse_cached),
-            lambda: BoundedValidation(validator),
+            lambda: BoundedValidation(validator, costs),
             ClientErrors,
         ],
     )

@@ -1,4 +1,4 @@
-"""Validation of operation documents: shape first, then graphql-core's rules on a budget; cached."""
+"""Validation of operation documents: shape, graphql-core's rules on a budget (cached), then cost."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
     OverlappingFieldsCanBeMergedRule,
     ValidationContext,
     specified_rules,
@@ -19,9 +20,11 @@ from graphql import (
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 
+from backend.gql.cost import QueryCosts
 from backend.gql.shape import operation_shapes
 
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
 
 OVERLAP_BUDGET = 20_000
 """Work units graphql-core may spend comparing the fields a document selects side by side.
@@ -43,6 +46,15 @@ class BudgetedOverlapRule(OverlappingFieldsCanBeMergedRule):
     def __init__(self, context: ValidationContext) -> None:
         super().__init__(context)
         self.rule_context.remaining_complexity_budget = OVERLAP_BUDGET
+
+
+class NoIntrospectionRule(NoSchemaIntrospectionCustomRule):
+    """graphql-core's refusal of `__schema` and `__type` (not `__typename`), with its own code."""
+
+    def report_error(self, error: GraphQLError) -> None:
+        """Report the refusal coded `INTROSPECTION_DISABLED`."""
+        error.extensions = {**(error.extensions or {}), "code": INTROSPECTION_DISABLED}
+        super().report_error(error)
 
 
 RULES: tuple[type[ASTValidationRule], ...] = tuple(
@@ -89,40 +101,50 @@ def _explained(error: GraphQLError) -> GraphQLError:
 class DocumentValidator:
     """Validates documents: shape, then `RULES`; remembers the last `maxsize` results.
 
-    The cache is keyed by the document object, which the parse cache hands out once per distinct
-    query text. Cached errors are shared between requests, so nothing may modify them afterwards.
+    Without introspection, `__schema` and `__type` are refused and no message suggests names ("Did
+    you mean ...?"): together they would let a stranger read the schema. The cache is keyed by the
+    document object, which the parse cache hands out once per distinct query text. Cached errors are
+    shared between requests, so nothing may modify them afterwards.
     """
 
-    def __init__(self, limits: ShapeLimits, maxsize: int = 256) -> None:
+    def __init__(self, limits: ShapeLimits, maxsize: int = 256, *, introspection: bool = True) -> None:
         self.limits = limits
+        self.introspection = introspection
+        self.rules = RULES if introspection else (*RULES, NoIntrospectionRule)
         self.validate: Callable[[GraphQLSchema, DocumentNode], list[GraphQLError]] = lru_cache(maxsize)(
             self._validate
         )
 
     def _validate(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
         errors = shape_errors(document, self.limits) or [
-            _explained(error) for error in validate(schema, document, RULES)
+            _explained(error)
+            for error in validate(schema, document, self.rules, hide_suggestions=not self.introspection)
         ]
         for error in errors:
-            error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
+            error.extensions = {"code": VALIDATION_FAILED, **(error.extensions or {})}
         return errors
 
 
 class BoundedValidation(SchemaExtension):
-    """Validates each operation with a `DocumentValidator`, in place of Strawberry's own validation.
+    """Validates each operation with a `DocumentValidator` and its cost with `QueryCosts`, in place of
+    Strawberry's own validation.
 
     It reports through `pre_execution_errors`, as Strawberry's `ValidationCache` does: an exception
-    raised from an extension hook would bypass Strawberry's error handling.
+    raised from an extension hook would bypass Strawberry's error handling. The cost is computed for
+    each request, after the document is known valid: it depends on the variables (`first: $n`).
     """
 
-    def __init__(self, validator: DocumentValidator) -> None:
+    def __init__(self, validator: DocumentValidator, costs: QueryCosts) -> None:
         self.validator = validator
+        self.costs = costs
 
     def on_validate(self) -> Iterator[None]:
         """Validate the parsed document; Strawberry skips its own validation once errors are set."""
         context = self.execution_context
-        if context.graphql_document is not None:
-            context.pre_execution_errors = self.validator.validate(
-                context.schema._schema, context.graphql_document
+        document = context.graphql_document
+        if document is not None:
+            schema = context.schema._schema
+            context.pre_execution_errors = self.validator.validate(schema, document) or self.costs.errors(
+                schema, document, context.variables, context.operation_name
             )
         yield
