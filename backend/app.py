@@ -9,7 +9,9 @@ from litestar import Litestar
 from litestar.datastructures import State
 
 from backend.accounts.oidc_routes import OidcController
-from backend.accounts.routes import AuthController
+from backend.accounts.routes import THROTTLE, AuthController
+from backend.accounts.throttle import SignInThrottle
+from backend.counters import counting_store
 from backend.gql.controller import make_controller
 from backend.gql.schema import build_schema
 from backend.health import healthz, readyz
@@ -36,10 +38,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             await opened.close()
 
     schema = build_schema(settings)
+    sign_in_store = counting_store(settings.redis_url, namespace="flowloom_sign_in")
+    state: dict[str, object] = {THROTTLE: SignInThrottle(sign_in_store)}
+    if services is not None:
+        state["services"] = services
     return Litestar(
         route_handlers=[make_controller(schema, settings), AuthController, OidcController, healthz, readyz],
-        state=State({"services": services}) if services is not None else None,
+        state=State(state),
         lifespan=[lifespan] if services is None else [],
         middleware=rate_limit_middlewares(settings),
-        stores=rate_limit_stores(settings),  # Litestar opens and closes them with the app
+        # Litestar closes these with the app
+        stores={**rate_limit_stores(settings), "sign_in": sign_in_store},
     )

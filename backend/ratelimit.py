@@ -31,11 +31,11 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from redis.exceptions import RedisError
 
 from backend.counters import Count, CountingStore, counting_store
+from backend.gql.context import SESSION_COOKIE
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SESSION_COOKIE = "flowloom_session"
 STORE = "rate_limit"
 """Name of the counters' store in the app's store registry."""
 UNLIMITED = ["^/healthz$", "^/readyz$"]

@@ -7,6 +7,7 @@ the browser asking first (CORS), so no form on another site can sign someone in 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 import msgspec
@@ -19,15 +20,20 @@ from litestar.status_codes import (
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    HTTP_429_TOO_MANY_REQUESTS,
 )
 
 from backend.accounts.digests import csrf_token
 from backend.accounts.records import Caller
 from backend.accounts.service import SignedIn
+from backend.accounts.throttle import SignInThrottle
 from backend.gql.context import CSRF_HEADER, SESSION_COOKIE, client_address
 from backend.problems import Refused
 from backend.services import Services
 from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
+
+THROTTLE = "sign_in_throttle"
+"""The app state's key of the `SignInThrottle`."""
 
 Email = Annotated[str, msgspec.Meta(max_length=320)]
 Password = Annotated[str, msgspec.Meta(max_length=1024)]
@@ -126,11 +132,26 @@ class AuthController(Controller):
         body = decode_json(request, await request.body(), SignInBody)
         if isinstance(body, Response):
             return body
+        throttle: SignInThrottle = state[THROTTLE]
+        address = client_address(request) or "unknown"
+        decision = await throttle.check(body.email, address)
+        if not decision.allowed:
+            refused = problem(
+                HTTP_429_TOO_MANY_REQUESTS,
+                "SIGN_IN_LOCKED",
+                "Too many failed sign-ins for this account from here; try again later or reset the password.",
+            )
+            refused.headers["Retry-After"] = str(int(decision.retry_after) or 1)
+            return refused
+        if decision.delay:
+            await asyncio.sleep(decision.delay)  # a slow-down after a few failures, not a lock-out
         signed_in = await services.accounts.sign_in(
             body.email, body.password, client_address(request), request.headers.get("user-agent")
         )
         if signed_in is None:
+            await throttle.failed(body.email, address)
             return problem(HTTP_401_UNAUTHORIZED, "INVALID_CREDENTIALS", "Wrong email or password.")
+        await throttle.succeeded(body.email, address)
         return signed_in_response(
             services.settings, signed_in, HTTP_200_OK, {"userId": str(signed_in.user_id)}
         )

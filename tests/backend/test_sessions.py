@@ -9,6 +9,10 @@ import pytest
 from litestar import Litestar
 
 from backend.accounts.roles import Role
+from backend.accounts.routes import THROTTLE
+from backend.accounts.throttle import SignInThrottle
+from backend.app import create_app
+from backend.counters import MemoryCountingStore
 from backend.services import Services
 from tests.people import PASSWORD, Browser, Person, new_person
 from tests.tenants import Tenant
@@ -227,3 +231,22 @@ async def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(
         assert (await second.get("/auth/session")).status_code == 401
         old = await Browser(second).sign_in(member)
         assert old.status_code == 401
+
+
+async def test_repeated_failed_sign_ins_slow_down_then_lock_the_account_here_for_a_while(
+    services: Services, member: Person
+) -> None:
+    app = create_app(services.settings, services)
+    app.state[THROTTLE] = SignInThrottle(MemoryCountingStore(), base_delay=0.001, max_delay=0.01)
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        browser = Browser(client)
+        wrong = Person(id=member.id, email=member.email, password="not the password")
+        answers = [(await browser.sign_in(wrong)).status_code for _ in range(10)]
+        locked = await browser.sign_in(member)  # the right password, too late
+
+    assert answers == [401] * 10
+    assert locked.status_code == 429
+    assert locked.json()["error"]["code"] == "SIGN_IN_LOCKED"
+    assert 0 < int(locked.headers["retry-after"]) <= 900
+    assert "set-cookie" not in locked.headers
