@@ -9,6 +9,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 
 from backend.accounts.oidc_routes import OidcController
+from backend.accounts.pages import account_asset, account_page
 from backend.accounts.routes import THROTTLE, AuthController
 from backend.accounts.throttle import SignInThrottle
 from backend.counters import counting_store
@@ -43,7 +44,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     if services is not None:
         state["services"] = services
     return Litestar(
-        route_handlers=[make_controller(schema, settings), AuthController, OidcController, healthz, readyz],
+        route_handlers=[
+            make_controller(schema, settings),
+            AuthController,
+            OidcController,
+            account_page,
+            account_asset,
+            healthz,
+            readyz,
+        ],
         state=State(state),
         lifespan=[lifespan] if services is None else [],
         middleware=rate_limit_middlewares(settings),
