@@ -250,3 +250,16 @@ async def test_repeated_failed_sign_ins_slow_down_then_lock_the_account_here_for
     assert locked.json()["error"]["code"] == "SIGN_IN_LOCKED"
     assert 0 < int(locked.headers["retry-after"]) <= 900
     assert "set-cookie" not in locked.headers
+
+
+async def test_a_person_in_no_workspace_yet_sees_a_null_viewer_and_no_workspace_data(
+    browser: Browser,
+) -> None:
+    loner = await new_person()
+    await browser.sign_in(loner)
+
+    viewer = await browser.graphql("{ viewer { email } }")
+    workflows = await browser.graphql(WORKFLOWS)
+
+    assert viewer.json() == {"data": {"viewer": None}}
+    assert workflows.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
