@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import httpx2
 
+from backend.accounts.audit import AuditLog
+from backend.accounts.audit_query import AuditQuery
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.service import AccountsService, SessionPolicy
 from backend.credentials.crypto import SecretBox, load_secret
@@ -61,6 +63,7 @@ class Services:
     control: RunControl
     model_http: httpx2.AsyncClient
     """The one HTTP client of every model and embedding provider call, under the model address policy."""
+    audit: AuditQuery
 
     @classmethod
     async def open(
@@ -77,7 +80,8 @@ class Services:
         box = SecretBox(load_secret(settings.secret_key, settings.home, embedded=settings.embedded))
         db = await open_database(settings, migrate=migrate)
         model_policy = model_address_policy(settings)
-        credentials = CredentialService(CredentialRepository(), box, model_policy)
+        audit = AuditLog()
+        credentials = CredentialService(CredentialRepository(), box, model_policy, audit)
         model_http = provider_http_client(model_policy)
         workflow_repository = WorkflowRepository()
         store = PostgresRunStore(db.pool)
@@ -104,6 +108,7 @@ class Services:
             db=db,
             accounts=AccountsService(
                 AccountsRepository(),
+                audit=audit,
                 sessions=SessionPolicy(
                     idle_seconds=settings.session_idle_seconds,
                     absolute_seconds=settings.session_absolute_seconds,
@@ -128,6 +133,7 @@ class Services:
             store=store,
             control=control,
             model_http=model_http,
+            audit=AuditQuery(),
         )
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
         if execute_runs:
