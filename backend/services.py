@@ -20,6 +20,7 @@ from backend.db.database import Database
 from backend.knowledge.vectors import PostgresVectorStore
 from backend.live.broker import Broker
 from backend.live.control import RunControl
+from backend.live.revocations import Revocations
 from backend.live.service import LiveService
 from backend.live.sink import BrokerEventSink
 from backend.runs.graphs import GraphCache
@@ -63,6 +64,8 @@ class Services:
     control: RunControl
     model_http: httpx2.AsyncClient
     """The one HTTP client of every model and embedding provider call, under the model address policy."""
+    revocations: Revocations
+    """Closes the websockets of revoked sessions and tokens, on every process."""
     audit: AuditQuery
 
     @classmethod
@@ -87,6 +90,8 @@ class Services:
         store = PostgresRunStore(db.pool)
         broker = Broker(settings.redis_url)
         await broker.start()
+        revocations = Revocations(broker)
+        await revocations.start()
         limits = settings.run_limits()
         engine = Engine(
             store=store,
@@ -113,6 +118,7 @@ class Services:
                     idle_seconds=settings.session_idle_seconds,
                     absolute_seconds=settings.session_absolute_seconds,
                 ),
+                on_revoked=revocations.publish,
             ),
             workflows=WorkflowService(workflow_repository),
             credentials=credentials,
@@ -133,6 +139,7 @@ class Services:
             store=store,
             control=control,
             model_http=model_http,
+            revocations=revocations,
             audit=AuditQuery(),
         )
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
@@ -147,5 +154,6 @@ class Services:
         await self.host.stop()
         await self.model_http.aclose()
         await self.store.close()
+        await self.revocations.stop()
         await self.broker.stop()
         await self.db.close()

@@ -1,4 +1,5 @@
-"""The graphql-transport-ws handler: strict about message shapes, with server keep-alive pings."""
+"""The websocket handlers: strict about message shapes, with server keep-alive pings, and closed
+when the session or token they authenticated with is revoked."""
 
 from __future__ import annotations
 
@@ -6,10 +7,21 @@ import asyncio
 import contextlib
 import logging
 from typing import Any
+from uuid import UUID
 
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import (
+    ConnectionInitMessage as LegacyConnectionInitMessage,
+)
+
+from backend.gql.context import Context
+from backend.live.revocations import REVOKED_CODE, REVOKED_REASON, OpenSockets, RevocableSocket
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +50,40 @@ def invalid_message(message: object) -> str | None:
     return None
 
 
-class FlowloomTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+def _credentials(context: object) -> tuple[OpenSockets, tuple[UUID, ...]] | None:
+    """The process's open sockets and the ids a connection's credentials can be revoked by."""
+    if not isinstance(context, Context) or context.caller is None:
+        return None
+    ids = tuple(id_ for id_ in (context.caller.session_id, context.caller.token_id) if id_ is not None)
+    return context.services.revocations.sockets, ids
+
+
+class _Revocable:
+    """Registers an acknowledged connection by its credentials, until it shuts down."""
+
+    _registered: tuple[OpenSockets, tuple[UUID, ...]] | None = None
+    connection_acknowledged: bool
+
+    async def _register(self, socket: RevocableSocket, context: object) -> None:
+        # again after every connection_init: the legacy protocol lets a client authenticate anew
+        self._unregister(socket)
+        found = _credentials(context) if self.connection_acknowledged else None
+        if found is None:
+            return
+        sockets, ids = found
+        if sockets.add(socket, ids):
+            self._registered = found
+        else:  # revoked between authentication and now
+            await socket.close_revoked()
+
+    def _unregister(self, socket: RevocableSocket) -> None:
+        if self._registered is not None:
+            sockets, ids = self._registered
+            sockets.discard(socket, ids)
+            self._registered = None
+
+
+class FlowloomTransportWSHandler(_Revocable, BaseGraphQLTransportWSHandler[Any, Any]):
     """Strawberry's handler, refusing malformed messages with 4400 and pinging idle connections.
 
     Strawberry's handler answers pings but sends none; idle connections behind proxies and load
@@ -56,13 +101,25 @@ class FlowloomTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             return
         await super().handle_message(message)
 
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """Authenticate as Strawberry does (through `on_ws_connect`), then register for revocation."""
+        await super().handle_connection_init(message)
+        await self._register(self, self.context)
+
+    async def close_revoked(self) -> None:
+        """Close with 4403 "revoked" and cancel every operation (nothing more reaches the client)."""
+        await self.websocket.close(code=REVOKED_CODE, reason=REVOKED_REASON)
+        for operation_id in list(self.operations):
+            await self.cleanup_operation(operation_id)
+
     def on_request_accepted(self) -> None:
         """Start the init timeout (as the parent does) and the pinger."""
         super().on_request_accepted()
         self._pinger = asyncio.create_task(self._ping_forever())
 
     async def shutdown(self) -> None:
-        """Stop the pinger, then shut down as the parent does."""
+        """Forget the connection, stop the pinger, then shut down as the parent does."""
+        self._unregister(self)
         self._pinger.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._pinger
@@ -92,3 +149,22 @@ class FlowloomTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if principal is None:
             return "an unauthenticated websocket"
         return f"user {principal.user_id} in workspace {principal.workspace_id}"
+
+
+class FlowloomLegacyWSHandler(_Revocable, BaseGraphQLWSHandler[Any, Any]):
+    """Strawberry's handler of the legacy graphql-ws protocol, closed when its credentials are revoked."""
+
+    async def handle_connection_init(self, message: LegacyConnectionInitMessage) -> None:
+        """Authenticate as Strawberry does (through `on_ws_connect`), then register for revocation."""
+        await super().handle_connection_init(message)
+        await self._register(self, self.context)
+
+    async def close_revoked(self) -> None:
+        """Close with 4403 "revoked" and cancel every operation."""
+        await self.websocket.close(code=REVOKED_CODE, reason=REVOKED_REASON)
+        await super().cleanup()
+
+    async def cleanup(self) -> None:
+        """Forget the connection, then stop its operations as the parent does."""
+        self._unregister(self)
+        await super().cleanup()
