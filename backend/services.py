@@ -91,7 +91,6 @@ class Services:
         broker = Broker(settings.redis_url)
         await broker.start()
         revocations = Revocations(broker)
-        await revocations.start()
         limits = settings.run_limits()
         engine = Engine(
             store=store,
@@ -142,6 +141,7 @@ class Services:
             revocations=revocations,
             audit=AuditQuery(),
         )
+        await revocations.start(services.accounts.live_credentials)
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
         if execute_runs:
             await host.start(resume=settings.embedded)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -192,3 +193,20 @@ class AccessRepository:
             keep,
         ).run()
         return [row["id"] for row in rows]
+
+    async def live(self, ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these session and token ids are still live: not revoked, not past their expiry,
+        a token's creator still a member of a live workspace. (A session's idle expiry is left out:
+        an open websocket is the session being used.)"""
+        rows = await Session.raw(
+            "SELECT t.id FROM api_tokens t "
+            "JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id "
+            "JOIN workspaces w ON w.id = t.workspace_id "
+            "WHERE t.id = ANY({}) AND t.revoked_at IS NULL "
+            "AND (t.expires_at IS NULL OR t.expires_at > now()) AND w.deleted_at IS NULL "
+            "UNION ALL SELECT id FROM sessions WHERE id = ANY({}) AND revoked_at IS NULL "
+            "AND expires_at > now()",
+            list(ids),
+            list(ids),
+        ).run()
+        return {row["id"] for row in rows}

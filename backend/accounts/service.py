@@ -214,6 +214,10 @@ class AccountsService:
         await self.on_revoked([token_id])
         return revoked
 
+    async def live_credentials(self, ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these session and token ids may still be used (for open websockets)."""
+        return await self._access.live(ids) if ids else set()
+
     async def authenticate(self, bearer: str | None, address: str | None = None) -> Principal | None:
         """The principal a bearer token stands for; None for a missing, malformed, unknown, revoked or
         expired token, or one whose creator left the workspace."""

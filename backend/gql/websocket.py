@@ -61,7 +61,7 @@ def _credentials(context: object) -> tuple[OpenSockets, tuple[UUID, ...]] | None
 class _Revocable:
     """Registers an acknowledged connection by its credentials, until it shuts down."""
 
-    _registered: tuple[OpenSockets, tuple[UUID, ...]] | None = None
+    _registry: OpenSockets | None = None
     connection_acknowledged: bool
 
     async def _register(self, socket: RevocableSocket, context: object) -> None:
@@ -72,15 +72,14 @@ class _Revocable:
             return
         sockets, ids = found
         if sockets.add(socket, ids):
-            self._registered = found
+            self._registry = sockets
         else:  # revoked between authentication and now
             await socket.close_revoked()
 
     def _unregister(self, socket: RevocableSocket) -> None:
-        if self._registered is not None:
-            sockets, ids = self._registered
-            sockets.discard(socket, ids)
-            self._registered = None
+        if self._registry is not None:
+            self._registry.discard(socket)
+            self._registry = None
 
 
 class FlowloomTransportWSHandler(_Revocable, BaseGraphQLTransportWSHandler[Any, Any]):

@@ -5,6 +5,11 @@ reads PostgreSQL), but a websocket authenticates once, at connection_init, and w
 stream on. Each process keeps its authenticated websockets by the session and token they came
 with (`OpenSockets`); a revocation is published on the broker's `auth:revoked` channel, and every
 process, the publisher included, closes its matching websockets with 4403 "revoked".
+
+Every `sweep_seconds`, and whenever the broker comes back from an outage, each process also asks
+PostgreSQL which of its sockets' credentials are still live and closes the others: that catches
+what no message announces (a token expiring, a revocation by the command line in the embedded
+mode, where the servers' broker lives in their own process) and messages lost while Redis was away.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
@@ -32,6 +37,15 @@ REVOKED_CODE = 4403
 REVOKED_REASON = "revoked"
 RECENT = 4096
 """Revoked ids remembered, for a socket that registers just after its revocation went by."""
+SWEEP_SECONDS = 30.0
+"""How often open sockets' credentials are checked against PostgreSQL (one statement per process)."""
+
+StillLive = Callable[[Sequence[UUID]], Awaitable[set[UUID]]]
+"""Which of these session and token ids may still be used."""
+
+
+async def _all_live(ids: Sequence[UUID]) -> set[UUID]:
+    return set(ids)
 
 
 class RevocableSocket(Protocol):
@@ -59,11 +73,16 @@ class OpenSockets:
 
     def __init__(self) -> None:
         self._by_id: dict[UUID, set[RevocableSocket]] = {}
+        self._ids_of: dict[RevocableSocket, tuple[UUID, ...]] = {}
         self._recent: deque[UUID] = deque(maxlen=RECENT)
         self._recent_set: set[UUID] = set()
 
     def __len__(self) -> int:
-        return len({socket for sockets in self._by_id.values() for socket in sockets})
+        return len(self._ids_of)
+
+    def ids(self) -> list[UUID]:
+        """The ids of every open socket's session or token."""
+        return list(self._by_id)
 
     def add(self, socket: RevocableSocket, ids: Sequence[UUID]) -> bool:
         """Register a socket; False when one of its ids was revoked a moment ago (close it then).
@@ -73,13 +92,15 @@ class OpenSockets:
         """
         if any(id_ in self._recent_set for id_ in ids):
             return False
+        self.discard(socket)
+        self._ids_of[socket] = tuple(ids)
         for id_ in ids:
             self._by_id.setdefault(id_, set()).add(socket)
         return True
 
-    def discard(self, socket: RevocableSocket, ids: Sequence[UUID]) -> None:
-        """Forget a socket that closed."""
-        for id_ in ids:
+    def discard(self, socket: RevocableSocket) -> None:
+        """Forget a socket (it closed)."""
+        for id_ in self._ids_of.pop(socket, ()):
             sockets = self._by_id.get(id_)
             if sockets is not None:
                 sockets.discard(socket)
@@ -91,8 +112,9 @@ class OpenSockets:
         doomed: set[RevocableSocket] = set()
         for id_ in ids:
             self._remember(id_)
-            doomed |= self._by_id.pop(id_, set())
+            doomed |= self._by_id.get(id_, set())
         for socket in doomed:
+            self.discard(socket)
             try:
                 await socket.close_revoked()
             except Exception:
@@ -112,16 +134,37 @@ class OpenSockets:
 class Revocations:
     """Publishes revocations on the broker, and closes this process's websockets it hears of."""
 
-    def __init__(self, broker: Broker, sockets: OpenSockets | None = None) -> None:
+    def __init__(
+        self,
+        broker: Broker,
+        sockets: OpenSockets | None = None,
+        *,
+        sweep_seconds: float = SWEEP_SECONDS,
+    ) -> None:
         self._broker = broker
         self.sockets = sockets or OpenSockets()
+        self._still_live: StillLive = _all_live
+        self._sweep_seconds = sweep_seconds
         self._listener: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        """Listen for revocations until `stop`."""
+    async def start(self, still_live: StillLive) -> None:
+        """Listen for revocations, and sweep with `still_live`, until `stop`.
+
+        `still_live` comes here rather than to the constructor: the accounts service that answers it
+        is built with this object's `publish` as its revocation callback.
+        """
+        self._still_live = still_live
         ready = asyncio.Event()
         self._listener = asyncio.create_task(self._listen(ready))
         await ready.wait()
+
+    async def sweep(self) -> int:
+        """Close the sockets whose session or token is no longer live; how many were closed."""
+        ids = self.sockets.ids()
+        if not ids:
+            return 0
+        gone = set(ids) - await self._still_live(ids)
+        return await self.sockets.close(gone) if gone else 0
 
     async def stop(self) -> None:
         """Stop listening."""
@@ -140,12 +183,32 @@ class Revocations:
             await self.sockets.close(ids)
 
     async def _listen(self, ready: asyncio.Event) -> None:
-        async with self._broker.subscribe([REVOKED_CHANNEL]) as revocations:
+        loop = asyncio.get_running_loop()
+        async with self._broker.subscribe([REVOKED_CHANNEL], outages=True) as revocations:
             ready.set()
+            next_sweep = loop.time() + self._sweep_seconds
             while True:
-                message = await revocations.next(60)
-                if message:  # None: a quiet minute; b"": the broker's wake-up marker
+                message = await revocations.next(max(0.0, next_sweep - loop.time()))
+                if message:
                     await self._close(message)
+                # None: time to sweep; b"": the broker's epoch moved (messages may have been lost);
+                # an overflowed buffer lost messages too
+                if message is None or message == b"" or revocations.overflowed:
+                    revocations.overflowed = False
+                    await self._sweep_logged()
+                    next_sweep = loop.time() + self._sweep_seconds
+
+    async def _sweep_logged(self) -> None:
+        try:
+            closed = await self.sweep()
+        except Exception:
+            # PostgreSQL away for a moment: the next sweep tries again
+            log.exception(
+                "checking open websockets' credentials failed; trying again in %ss", self._sweep_seconds
+            )
+            return
+        if closed:
+            log.info("closed %d websocket(s) whose session or token ended", closed)
 
     async def _close(self, message: bytes) -> None:
         try:

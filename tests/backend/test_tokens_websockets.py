@@ -8,7 +8,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
@@ -22,6 +22,7 @@ from backend.accounts.roles import Role
 from backend.gql.context import CSRF_HEADER, SESSION_COOKIE
 from backend.services import Services
 from tests.backend.token_support import PASSWORD, member, person
+from tests.backend.ws_client import websocket
 from tests.operations import operation
 from tests.processes import Server, flowloom_env, run_cli
 from tests.redis_server import RedisServer
@@ -52,6 +53,13 @@ def pair(services: Services, postgres_dsn: str, redis_server: RedisServer) -> It
     finally:
         for started in (first, second):
             assert started.stop() == 0, started.output()
+
+
+def database_env(services: Services) -> dict[str, str]:
+    """The in-process services' database, for the command line."""
+    dsn = services.settings.database_url
+    assert dsn is not None
+    return flowloom_env(DATABASE_URL=dsn, FLOWLOOM_SECRET_KEY="test-secret")
 
 
 def redis_env(postgres_dsn: str, redis_server: RedisServer) -> dict[str, str]:
@@ -152,6 +160,12 @@ async def token_id(server: Server, token: str, secret: str) -> str:
     tokens = response.json()["data"]["apiTokens"]
     found: str = next(t["id"] for t in tokens if secret.startswith(t["prefix"]) and t["revokedAt"] is None)
     return found
+
+
+async def token_id_of(services: Services, tenant: Tenant, secret: str) -> UUID:
+    """The id of the token of the tenant's workspace whose secret is `secret`."""
+    tokens = await services.accounts.tokens(tenant.principal)
+    return next(token.id for token in tokens if secret.startswith(token.prefix))
 
 
 @pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
@@ -279,3 +293,43 @@ async def test_changing_the_password_closes_the_websockets_of_every_other_sessio
         await kept.send_json({"id": "1", "type": "subscribe", "payload": {"query": VIEWER}})
         answer = await kept.receive_json(timeout=10)
         assert answer["payload"]["data"] == {"viewer": {"email": someone.email}}
+
+
+async def test_a_sweep_closes_the_websockets_of_tokens_that_expired_or_were_revoked_unannounced(
+    app: Litestar, services: Services, tenant: Tenant
+) -> None:
+    # the command line without REDIS_URL cannot reach a server's in-process broker (the embedded
+    # mode); neither does anything announce an expiry: each process's periodic sweep finds both
+    expiring = await member(services, tenant, Role.VIEWER)
+    revoked = await member(services, tenant, Role.VIEWER)
+    spared = await member(services, tenant, Role.VIEWER)
+    sockets = [websocket(app) for _ in range(3)]
+    async with sockets[0] as on_expiring, sockets[1] as on_revoked, sockets[2] as on_spared:
+        for opened, who in ((on_expiring, expiring), (on_revoked, revoked), (on_spared, spared)):
+            assert (await opened.init(who.token))["type"] == "connection_ack"
+        async with services.db.pool.acquire() as connection:
+            await connection.execute(
+                "UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1",
+                expiring.principal.user_id,
+            )
+        revoked_id = await token_id_of(services, tenant, revoked.token)
+        cli = await asyncio.to_thread(
+            run_cli,
+            "token",
+            "revoke",
+            "--workspace",
+            tenant.slug,
+            str(revoked_id),
+            env=database_env(services),
+        )
+        assert cli.returncode == 0, cli.stderr
+
+        assert await services.revocations.sweep() == 2
+
+        for closing in (on_expiring, on_revoked):
+            with pytest.raises(WebSocketDisconnect) as closed:
+                await closing.receive(within=10)
+            assert (closed.value.code, closed.value.reason) == (4403, "revoked")
+        await on_spared.subscribe("1", VIEWER)
+        payloads, _ = await on_spared.collect("1")
+        assert payloads == [{"data": {"viewer": {"email": spared.email}}}]
