@@ -356,7 +356,11 @@ def user_create(email: str, role: str, workspace: str, name: str, password_stdin
         _fail(f"password refused: {problem.message}")
 
     async def create(accounts: AccountsService) -> UUID:
-        created = await accounts.create_user(email, password, name, workspace, member_role)
+        from backend.accounts.provisioning import Provisioning  # noqa: PLC0415 - start-up time
+        from backend.accounts.repository import AccountsRepository  # noqa: PLC0415 - start-up time
+
+        provisioning = Provisioning(AccountsRepository())
+        created = await provisioning.create_user(email, password, name, workspace, member_role)
         if isinstance(created, Refused):
             raise CommandError(created.message)
         return created

@@ -356,43 +356,6 @@ class AccountsService:
         )
         return user_id
 
-    async def create_user(
-        self, email: str, password: str, display_name: str, workspace_slug: str, role: Role
-    ) -> UUID | Refused:
-        """A new account with a password, made a member of `workspace_slug` with `role` (the command
-        line's way: with DATABASE_URL there is no setup link). An owner of a workspace that still has
-        the passwordless placeholder owner takes its place, as the setup link's owner does, so the
-        tokens the command line issued before keep working, now in a real person's name."""
-        normalised = normalise_email(email)
-        if normalised is None:
-            return Refused("INVALID_EMAIL", "Enter an email address such as ada@example.com.")
-        problem = password_problem(password)
-        if problem is not None:
-            return problem
-        workspace_id = await self._repository.workspace_id(workspace_slug)
-        if workspace_id is None:
-            raise UnknownWorkspaceError(f"no workspace named {workspace_slug!r}")
-        password_hash = await hash_password(password)
-        name = display_name.strip()[:200] or normalised.partition("@")[0]
-        user_id = None
-        if role is Role.OWNER:
-            user_id = await self._repository.claim_placeholder_owner(
-                workspace_id, LOCAL_OWNER_EMAIL, normalised, name, password_hash
-            )
-        if user_id is None:
-            user_id = await self._repository.create_user(normalised, name, password_hash)
-            if user_id is None:
-                return Refused("EMAIL_TAKEN", f"An account with the email {normalised} exists already.")
-            await self._repository.add_member(workspace_id, user_id, role)
-        await self._audit.record(
-            AuditAction.MEMBER_JOINED,
-            None,
-            workspace_id=workspace_id,
-            target=normalised,
-            details={"role": role.value, "via": "command line"},
-        )
-        return user_id
-
     # reading --------------------------------------------------------------------------------------
 
     async def viewer(self, principal: Principal) -> UserRecord | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import uuid4
 
+from backend.accounts.provisioning import Provisioning
 from backend.accounts.records import Principal
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.roles import Role
@@ -38,7 +39,7 @@ async def member(services: Services, tenant: Tenant, role: Role, token_role: Rol
 async def person(services: Services, tenant: Tenant, role: Role) -> Member:
     """A new member who signs in with `PASSWORD` (and has a token too)."""
     email = f"person-{uuid4().hex[:8]}@test.local"
-    created = await services.accounts.create_user(email, PASSWORD, "", tenant.slug, role)
+    created = await Provisioning(AccountsRepository()).create_user(email, PASSWORD, "", tenant.slug, role)
     assert not isinstance(created, Refused), created
     principal = Principal(user_id=created, workspace_id=tenant.principal.workspace_id, role=role)
     issued = await services.accounts.issue_token(principal, "person token", role)
