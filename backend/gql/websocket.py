@@ -9,6 +9,8 @@ import logging
 from typing import Any
 from uuid import UUID
 
+from litestar.exceptions import WebSocketDisconnect
+from strawberry.http.async_base_view import AsyncWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
@@ -56,6 +58,15 @@ def _credentials(context: object) -> tuple[OpenSockets, tuple[UUID, ...]] | None
         return None
     ids = tuple(id_ for id_ in (context.caller.session_id, context.caller.token_id) if id_ is not None)
     return context.services.revocations.sockets, ids
+
+
+async def _close(websocket: AsyncWebSocketAdapter) -> None:
+    try:
+        await websocket.close(code=REVOKED_CODE, reason=REVOKED_REASON)
+    except (WebSocketDisconnect, RuntimeError, OSError) as exc:
+        # the client left, or the socket was closed for another reason, at the same moment:
+        # either way it is closed, and its operations are cancelled next
+        log.debug("a revoked websocket was closed already: %r", exc)
 
 
 class _Revocable:
@@ -107,7 +118,7 @@ class FlowloomTransportWSHandler(_Revocable, BaseGraphQLTransportWSHandler[Any, 
 
     async def close_revoked(self) -> None:
         """Close with 4403 "revoked" and cancel every operation (nothing more reaches the client)."""
-        await self.websocket.close(code=REVOKED_CODE, reason=REVOKED_REASON)
+        await _close(self.websocket)
         for operation_id in list(self.operations):
             await self.cleanup_operation(operation_id)
 
@@ -160,7 +171,7 @@ class FlowloomLegacyWSHandler(_Revocable, BaseGraphQLWSHandler[Any, Any]):
 
     async def close_revoked(self) -> None:
         """Close with 4403 "revoked" and cancel every operation."""
-        await self.websocket.close(code=REVOKED_CODE, reason=REVOKED_REASON)
+        await _close(self.websocket)
         await super().cleanup()
 
     async def cleanup(self) -> None:

@@ -41,6 +41,7 @@ def server(services: Services, postgres_dsn: str) -> Iterator[Server]:
         yield started.wait_ready()
     finally:
         assert started.stop() == 0, started.output()
+    assert "Traceback" not in started.output(), started.output()[-5000:]
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +54,8 @@ def pair(services: Services, postgres_dsn: str, redis_server: RedisServer) -> It
     finally:
         for started in (first, second):
             assert started.stop() == 0, started.output()
+    for started in (first, second):
+        assert "Traceback" not in started.output(), started.output()[-5000:]
 
 
 def database_env(services: Services) -> dict[str, str]:
