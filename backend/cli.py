@@ -11,15 +11,24 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import re
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+from uuid import UUID
 
 import click
 
+from backend.accounts.roles import Role
 from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
+
+if TYPE_CHECKING:
+    # Only types: each command imports the accounts service when it runs (start-up time).
+    from backend.accounts.records import TokenRecord
+    from backend.accounts.service import AccountsService
 
 T = TypeVar("T")
 
@@ -41,6 +50,15 @@ def settle_gc() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+class CommandError(Exception):
+    """A command cannot do what it was asked; the message says why, on one line."""
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"flowloom: error: {message}", err=True)
+    sys.exit(1)
+
+
 def _run(main: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine on uvloop; set-up errors become one line on stderr and exit status 1."""
     import uvloop  # noqa: PLC0415 - start-up time
@@ -52,9 +70,8 @@ def _run(main: Callable[[], Awaitable[T]]) -> T:
     try:
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             return runner.run(main())  # type: ignore[arg-type]
-    except (DatabaseSetupError, UnknownWorkspaceError, SecretKeyError) as exc:
-        click.echo(f"flowloom: error: {exc}", err=True)
-        sys.exit(1)
+    except (DatabaseSetupError, UnknownWorkspaceError, SecretKeyError, CommandError) as exc:
+        _fail(str(exc))
 
 
 @click.group()
@@ -146,6 +163,81 @@ def export_schema(output: Path | None) -> None:
         output.write_text(sdl)
 
 
+# accounts: tokens and users ------------------------------------------------------------------------
+
+_LIFETIME = re.compile(r"(\d{1,6})([dhm])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+ROLES = ", ".join(role.value for role in Role)
+
+
+def parse_role(value: str) -> Role:
+    """The role named `value`, or a one-line error."""
+    role = Role.parse(value)
+    if role is None:
+        _fail(f"unknown role {value!r}: use one of {ROLES}")
+    return role
+
+
+def parse_expiry(value: str | None, now: datetime) -> datetime | None:
+    """When a token given `--expires 30d|12h|90m` at `now` expires (None: never), or a one-line error."""
+    if value is None:
+        return None
+    found = _LIFETIME.fullmatch(value.strip().lower())
+    if found is None or int(found.group(1)) == 0:
+        _fail(f"--expires takes a lifetime such as 30d, 12h or 90m, not {value!r}")
+    return now + timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+
+
+def _with_accounts(settings: Settings, command: Callable[[AccountsService], Awaitable[T]]) -> T:
+    """Run `command` with an accounts service on the database alone.
+
+    No broker, engine or run host to start and stop. The same checks as a server's start, though:
+    every process on a shared database needs the secret key, and on a fresh embedded home this
+    creates the schema and the default workspace.
+    """
+    from backend.accounts.repository import AccountsRepository  # noqa: PLC0415 - start-up time
+    from backend.accounts.service import AccountsService  # noqa: PLC0415 - start-up time
+    from backend.credentials.crypto import load_secret  # noqa: PLC0415 - start-up time
+    from backend.db.connect import open_database  # noqa: PLC0415 - start-up time
+
+    async def run() -> T:
+        load_secret(settings.secret_key, settings.home, embedded=settings.embedded)
+        db = await open_database(settings)
+        try:
+            accounts = AccountsService(AccountsRepository(), on_revoked=_revoked_publisher(settings))
+            await accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
+            return await command(accounts)
+        finally:
+            await db.close()
+
+    return _run(run)
+
+
+def _revoked_publisher(settings: Settings) -> Callable[[Sequence[UUID]], Awaitable[None]]:
+    """Tells the servers to close the websockets of what this command revoked.
+
+    With REDIS_URL, on the servers' own channel, with redis alone (the broker would start litestar's
+    channels for one message). In the embedded mode the server's broker lives in its own process:
+    its periodic check closes those websockets instead.
+    """
+
+    async def publish(ids: Sequence[UUID]) -> None:
+        if settings.redis_url is None or not ids:
+            return
+        from redis.asyncio import Redis  # noqa: PLC0415 - start-up time
+        from redis.exceptions import RedisError  # noqa: PLC0415 - start-up time
+
+        from backend.live.revocations import REVOKED_CHANNEL, encode_revoked  # noqa: PLC0415
+
+        try:
+            async with Redis.from_url(settings.redis_url) as redis:
+                await redis.publish(REVOKED_CHANNEL, encode_revoked(ids))
+        except (RedisError, OSError) as exc:
+            click.echo(f"flowloom: warning: could not tell the servers through Redis ({exc})", err=True)
+
+    return publish
+
+
 @main.group()
 def token() -> None:
     """API tokens."""
@@ -153,29 +245,125 @@ def token() -> None:
 
 @token.command("create")
 @click.option("--workspace", default=DEFAULT_WORKSPACE_SLUG, show_default=True, help="Workspace slug.")
+@click.option("--role", default=Role.OWNER.value, show_default=True, help=f"One of {ROLES}.")
+@click.option("--expires", default=None, help="Lifetime such as 30d, 12h or 90m.  [default: never]")
 @click.option("--name", default="cli", show_default=True, help="A label to recognise the token by.")
-def token_create(workspace: str, name: str) -> None:
-    """Print a new bearer token for the owner of a workspace."""
-    from backend.accounts.repository import AccountsRepository  # noqa: PLC0415 - start-up time
-    from backend.accounts.service import AccountsService  # noqa: PLC0415 - start-up time
-    from backend.credentials.crypto import load_secret  # noqa: PLC0415 - start-up time
-    from backend.db.connect import open_database  # noqa: PLC0415 - start-up time
+def token_create(workspace: str, role: str, expires: str | None, name: str) -> None:
+    """Print a new bearer token, issued by the workspace's first owner."""
+    token_role = parse_role(role)
+    expires_at = parse_expiry(expires, datetime.now(UTC))
+    from backend.problems import Refused  # noqa: PLC0415 - start-up time
 
-    settings = Settings.from_env()
-
-    async def run() -> str:
-        # Only the database and the accounts service: no broker, engine or run host to start and
-        # stop. The same checks as a server's start, though: every process on a shared database
-        # needs the secret key, and on a fresh embedded home this creates the schema and the
-        # default workspace.
-        load_secret(settings.secret_key, settings.home, embedded=settings.embedded)
-        db = await open_database(settings)
-        try:
-            accounts = AccountsService(AccountsRepository())
-            await accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
-            issued = await accounts.create_token(workspace, name)
-        finally:
-            await db.close()
+    async def create(accounts: AccountsService) -> str:
+        owner = await accounts.workspace_owner(workspace)
+        issued = await accounts.issue_token(owner, name, token_role, expires_at, workspace)
+        if isinstance(issued, Refused):
+            raise CommandError(issued.message)
         return issued.secret
 
-    click.echo(_run(run))
+    click.echo(_with_accounts(Settings.from_env(), create))
+
+
+def _when(value: datetime | None, absent: str) -> str:
+    return absent if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def token_table(tokens: Sequence[TokenRecord]) -> str:
+    """Tokens as a table with a header line, columns aligned, times in UTC."""
+    rows = [("ID", "NAME", "PREFIX", "ROLE", "CREATED BY", "LAST USED", "EXPIRES", "REVOKED")]
+    rows += [
+        (
+            str(t.id),
+            t.name,
+            t.prefix,
+            t.role.value,
+            t.created_by,
+            _when(t.last_used_at, "never"),
+            _when(t.expires_at, "never"),
+            _when(t.revoked_at, "-"),
+        )
+        for t in tokens
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
+
+
+@token.command("list")
+@click.option("--workspace", default=DEFAULT_WORKSPACE_SLUG, show_default=True, help="Workspace slug.")
+def token_list(workspace: str) -> None:
+    """List a workspace's tokens, newest first (never their secrets)."""
+
+    async def list_tokens(accounts: AccountsService) -> list[TokenRecord]:
+        return await accounts.tokens(await accounts.workspace_owner(workspace))
+
+    click.echo(token_table(_with_accounts(Settings.from_env(), list_tokens)))
+
+
+@token.command("revoke")
+@click.option("--workspace", default=DEFAULT_WORKSPACE_SLUG, show_default=True, help="Workspace slug.")
+@click.argument("token_id")
+def token_revoke(workspace: str, token_id: str) -> None:
+    """Revoke a token: its next request is refused, and its open websockets close."""
+    try:
+        parsed = UUID(token_id)
+    except ValueError:
+        _fail(f"no token {token_id!r} in workspace {workspace!r} (token ids are UUIDs: flowloom token list)")
+
+    async def revoke(accounts: AccountsService) -> TokenRecord:
+        owner = await accounts.workspace_owner(workspace)
+        revoked = await accounts.revoke_token(None, owner.workspace_id, parsed)
+        if revoked is None:
+            raise CommandError(f"no token {token_id} in workspace {workspace!r}")
+        return revoked
+
+    revoked = _with_accounts(Settings.from_env(), revoke)
+    click.echo(f"revoked {revoked.id} ({revoked.name})")
+
+
+@main.group()
+def user() -> None:
+    """People who sign in."""
+
+
+def read_password(from_stdin: bool) -> str:
+    """The new password: the first line of standard input when asked or when it is not a terminal,
+    else prompted for twice without echo."""
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    return password
+
+
+@user.command("create")
+@click.option("--email", required=True, help="Their email address (they sign in with it).")
+@click.option("--role", required=True, help=f"Their role in the workspace: one of {ROLES}.")
+@click.option("--workspace", default=DEFAULT_WORKSPACE_SLUG, show_default=True, help="Workspace slug.")
+@click.option("--name", default="", help="Display name.  [default: the email's local part]")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_create(email: str, role: str, workspace: str, name: str, password_stdin: bool) -> None:
+    """Create an account with a password, a member of a workspace (with DATABASE_URL, the way to
+    the first owner). The password is prompted for, or read from standard input when it is not a
+    terminal."""
+    member_role = parse_role(role)
+    from backend.accounts.passwords import password_problem  # noqa: PLC0415 - start-up time
+    from backend.problems import Refused  # noqa: PLC0415 - start-up time
+
+    password = read_password(password_stdin)
+    problem = password_problem(password)
+    if problem is not None:
+        _fail(f"password refused: {problem.message}")
+
+    async def create(accounts: AccountsService) -> UUID:
+        from backend.accounts.provisioning import Provisioning  # noqa: PLC0415 - start-up time
+        from backend.accounts.repository import AccountsRepository  # noqa: PLC0415 - start-up time
+
+        provisioning = Provisioning(AccountsRepository())
+        created = await provisioning.create_user(email, password, name, workspace, member_role)
+        if isinstance(created, Refused):
+            raise CommandError(created.message)
+        return created
+
+    user_id = _with_accounts(Settings.from_env(), create)
+    click.echo(f"created {email.strip()} ({user_id}), {member_role.value} of {workspace}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import httpx2
 
 from backend.accounts.audit import AuditLog
+from backend.accounts.audit_query import AuditQuery
 from backend.accounts.links import LinkRepository
 from backend.accounts.oidc import OidcClients, oidc_http_client
 from backend.accounts.oidc_sign_in import OidcFlowStore, OidcSignIn
@@ -22,6 +23,7 @@ from backend.db.database import Database
 from backend.knowledge.vectors import PostgresVectorStore
 from backend.live.broker import Broker
 from backend.live.control import RunControl
+from backend.live.revocations import Revocations
 from backend.live.service import LiveService
 from backend.live.sink import BrokerEventSink
 from backend.runs.graphs import GraphCache
@@ -71,6 +73,9 @@ class Services:
     """The HTTP client of OpenID providers (operator-configured, so not under the model policy)."""
     oidc_flows: OidcFlowStore
     oidc_sign_in: OidcSignIn
+    revocations: Revocations
+    """Closes the websockets of revoked sessions and tokens, on every process."""
+    audit: AuditQuery
 
     @classmethod
     async def open(
@@ -87,12 +92,14 @@ class Services:
         box = SecretBox(load_secret(settings.secret_key, settings.home, embedded=settings.embedded))
         db = await open_database(settings, migrate=migrate)
         model_policy = model_address_policy(settings)
-        credentials = CredentialService(CredentialRepository(), box, model_policy)
+        audit = AuditLog()
+        credentials = CredentialService(CredentialRepository(), box, model_policy, audit)
         model_http = provider_http_client(model_policy)
         workflow_repository = WorkflowRepository()
         store = PostgresRunStore(db.pool)
         broker = Broker(settings.redis_url)
         await broker.start()
+        revocations = Revocations(broker)
         limits = settings.run_limits()
         engine = Engine(
             store=store,
@@ -116,10 +123,12 @@ class Services:
             db=db,
             accounts=AccountsService(
                 accounts_repository,
+                audit=audit,
                 sessions=SessionPolicy(
                     idle_seconds=settings.session_idle_seconds,
                     absolute_seconds=settings.session_absolute_seconds,
                 ),
+                on_revoked=revocations.publish,
             ),
             workflows=WorkflowService(workflow_repository),
             credentials=credentials,
@@ -143,8 +152,11 @@ class Services:
             oidc=OidcClients(settings.oidc_providers, oidc_http),
             oidc_http=oidc_http,
             oidc_flows=OidcFlowStore(),
-            oidc_sign_in=OidcSignIn(accounts_repository, LinkRepository(), AuditLog()),
+            oidc_sign_in=OidcSignIn(accounts_repository, LinkRepository(), audit),
+            revocations=revocations,
+            audit=AuditQuery(),
         )
+        await revocations.start(services.accounts.live_credentials)
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
         if execute_runs:
             await host.start(resume=settings.embedded)
@@ -158,5 +170,6 @@ class Services:
         await self.model_http.aclose()
         await self.oidc_http.aclose()
         await self.store.close()
+        await self.revocations.stop()
         await self.broker.stop()
         await self.db.close()

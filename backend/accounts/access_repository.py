@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from backend.accounts.records import TokenRecord
@@ -32,6 +34,23 @@ class SessionGrant:
     user_id: UUID
     created_at: datetime
     last_seen_at: datetime
+
+
+_COLUMNS = "t.id, t.name, t.prefix, t.role, u.email, t.created_at, t.last_used_at, t.expires_at, t.revoked_at"
+
+
+def _token(row: dict[str, Any]) -> TokenRecord:
+    return TokenRecord(
+        id=row["id"],
+        name=row["name"],
+        prefix=row["prefix"],
+        role=Role(row["role"]),
+        created_by=row["email"],
+        created_at=row["created_at"],
+        last_used_at=row["last_used_at"],
+        expires_at=row["expires_at"],
+        revoked_at=row["revoked_at"],
+    )
 
 
 class AccessRepository:
@@ -93,25 +112,11 @@ class AccessRepository:
     async def tokens(self, workspace_id: UUID) -> list[TokenRecord]:
         """Every token of a workspace, newest first, revoked and expired ones included."""
         rows = await ApiToken.raw(
-            "SELECT t.id, t.name, t.prefix, t.role, u.email, t.created_at, t.last_used_at, t.expires_at, "
-            "t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
+            f"SELECT {_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id "  # noqa: S608
             "WHERE t.workspace_id = {} ORDER BY t.created_at DESC, t.id DESC LIMIT 1000",
             workspace_id,
         ).run()
-        return [
-            TokenRecord(
-                id=row["id"],
-                name=row["name"],
-                prefix=row["prefix"],
-                role=Role(row["role"]),
-                created_by=row["email"],
-                created_at=row["created_at"],
-                last_used_at=row["last_used_at"],
-                expires_at=row["expires_at"],
-                revoked_at=row["revoked_at"],
-            )
-            for row in rows
-        ]
+        return [_token(row) for row in rows]
 
     async def revoke_token(self, workspace_id: UUID, token_id: UUID) -> TokenRecord | None:
         """Revoke a token of the workspace; None when there is no such live token."""
@@ -123,7 +128,17 @@ class AccessRepository:
         ).run()
         if not rows:
             return None
-        return next(token for token in await self.tokens(workspace_id) if token.id == token_id)
+        return await self.token(workspace_id, token_id)
+
+    async def token(self, workspace_id: UUID, token_id: UUID) -> TokenRecord | None:
+        """One token of the workspace, revoked and expired ones included."""
+        rows = await ApiToken.raw(
+            f"SELECT {_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id "  # noqa: S608
+            "WHERE t.workspace_id = {} AND t.id = {}",
+            workspace_id,
+            token_id,
+        ).run()
+        return None if not rows else _token(rows[0])
 
     async def insert_session(
         self, user_id: UUID, secret_hash: str, address: str | None, user_agent: str | None, lifetime: float
@@ -178,3 +193,20 @@ class AccessRepository:
             keep,
         ).run()
         return [row["id"] for row in rows]
+
+    async def live(self, ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these session and token ids are still live: not revoked, not past their expiry,
+        a token's creator still a member of a live workspace. (A session's idle expiry is left out:
+        an open websocket is the session being used.)"""
+        rows = await Session.raw(
+            "SELECT t.id FROM api_tokens t "
+            "JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id "
+            "JOIN workspaces w ON w.id = t.workspace_id "
+            "WHERE t.id = ANY({}) AND t.revoked_at IS NULL "
+            "AND (t.expires_at IS NULL OR t.expires_at > now()) AND w.deleted_at IS NULL "
+            "UNION ALL SELECT id FROM sessions WHERE id = ANY({}) AND revoked_at IS NULL "
+            "AND expires_at > now()",
+            list(ids),
+            list(ids),
+        ).run()
+        return {row["id"] for row in rows}

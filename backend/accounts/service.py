@@ -24,17 +24,21 @@ from backend.accounts.records import (
     Caller,
     IssuedToken,
     Principal,
+    TokenRecord,
     UserRecord,
     WorkspaceRecord,
 )
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.roles import Role, lower_role
 from backend.problems import Refused
+from engine.value_policy import text_problem
 
 LOCAL_OWNER_EMAIL = "owner@localhost"
 """The embedded mode's owner until someone opens the setup link (it has no password)."""
 # Writing last_used_at on every request would add a statement to each one; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(minutes=1)
+
+MAX_TOKEN_NAME = 200
 
 Revoked = Callable[[Sequence[UUID]], Awaitable[None]]
 """Told the ids of sessions and tokens just revoked (to close their open websockets)."""
@@ -122,6 +126,16 @@ class AccountsService:
 
     # tokens ---------------------------------------------------------------------------------------
 
+    async def workspace_owner(self, workspace_slug: str) -> Principal:
+        """The first owner of `workspace_slug`: who the command line acts as there."""
+        workspace_id = await self._repository.workspace_id(workspace_slug)
+        if workspace_id is None:
+            raise UnknownWorkspaceError(f"no workspace named {workspace_slug!r}")
+        owner = await self._repository.first_owner(workspace_id)
+        if owner is None:
+            raise UnknownWorkspaceError(f"workspace {workspace_slug!r} has no owner")
+        return Principal(user_id=owner, workspace_id=workspace_id, role=Role.OWNER)
+
     async def create_token(
         self,
         workspace_slug: str,
@@ -130,15 +144,9 @@ class AccountsService:
         expires_at: datetime | None = None,
     ) -> IssuedToken:
         """Issue a token in `workspace_slug` on behalf of its first owner (the command line's way)."""
-        workspace_id = await self._repository.workspace_id(workspace_slug)
-        if workspace_id is None:
-            raise UnknownWorkspaceError(f"no workspace named {workspace_slug!r}")
-        owner = await self._repository.first_owner(workspace_id)
-        if owner is None:
-            raise UnknownWorkspaceError(f"workspace {workspace_slug!r} has no owner")
-        principal = Principal(user_id=owner, workspace_id=workspace_id, role=Role.OWNER)
+        principal = await self.workspace_owner(workspace_slug)
         issued = await self.issue_token(principal, name, role, expires_at, workspace_slug)
-        if isinstance(issued, Refused):  # an owner may issue any role
+        if isinstance(issued, Refused):  # an owner may issue any role; an expiry may be past
             raise UnknownWorkspaceError(issued.message)
         return issued
 
@@ -155,6 +163,9 @@ class AccountsService:
             return Refused("ROLE_TOO_HIGH", f"A {principal.role} cannot create a token with the role {role}.")
         if expires_at is not None and expires_at <= datetime.now(UTC):
             return Refused("INVALID_EXPIRY", "The expiry must be in the future.")
+        name = name.strip()
+        if not name or len(name) > MAX_TOKEN_NAME or text_problem(name) is not None:
+            return Refused("INVALID_NAME", f"Name the token with 1 to {MAX_TOKEN_NAME} printable characters.")
         secret = new_secret(TOKEN_PREFIX)
         token_id = await self._access.insert_token(
             workspace_id=principal.workspace_id,
@@ -177,11 +188,22 @@ class AccountsService:
             expires_at=expires_at,
         )
 
-    async def revoke_token(self, principal: Principal | None, workspace_id: UUID, token_id: UUID) -> bool:
-        """Revoke a token of `workspace_id`; False when it has no such live token."""
+    async def tokens(self, principal: Principal) -> list[TokenRecord]:
+        """Every token of the principal's workspace (never their secrets), newest first."""
+        return await self._access.tokens(principal.workspace_id)
+
+    async def token(self, principal: Principal, token_id: UUID) -> TokenRecord | None:
+        """One token of the principal's workspace (never its secret)."""
+        return await self._access.token(principal.workspace_id, token_id)
+
+    async def revoke_token(
+        self, principal: Principal | None, workspace_id: UUID, token_id: UUID
+    ) -> TokenRecord | None:
+        """Revoke a token of `workspace_id` and close its websockets; None when the workspace has no
+        such token. Revoking a revoked token changes nothing and answers the same."""
         revoked = await self._access.revoke_token(workspace_id, token_id)
         if revoked is None:
-            return False
+            return await self._access.token(workspace_id, token_id)
         await self._audit.record(
             AuditAction.TOKEN_REVOKED,
             principal,
@@ -190,7 +212,11 @@ class AccountsService:
             details={"token": str(token_id)},
         )
         await self.on_revoked([token_id])
-        return True
+        return revoked
+
+    async def live_credentials(self, ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these session and token ids may still be used (for open websockets)."""
+        return await self._access.live(ids) if ids else set()
 
     async def authenticate(self, bearer: str | None, address: str | None = None) -> Principal | None:
         """The principal a bearer token stands for; None for a missing, malformed, unknown, revoked or

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import anyio
 
+from backend.accounts.audit import AuditAction, AuditLog
 from backend.accounts.records import Principal
 from backend.credentials.crypto import SecretBox
 from backend.credentials.records import CredentialRecord, InvalidCredential, ProviderSecret
@@ -102,11 +103,19 @@ async def _address_problems(policy: AddressPolicy, base_url: str) -> tuple[Probl
 class CredentialService:
     """Sets, lists and deletes provider credentials of a workspace."""
 
-    def __init__(self, repository: CredentialRepository, box: SecretBox, policy: AddressPolicy) -> None:
-        """Store through `repository`, encrypt with `box`, accept base URLs `policy` allows."""
+    def __init__(
+        self,
+        repository: CredentialRepository,
+        box: SecretBox,
+        policy: AddressPolicy,
+        audit: AuditLog | None = None,
+    ) -> None:
+        """Store through `repository`, encrypt with `box`, accept base URLs `policy` allows, and
+        record every change in `audit`."""
         self._repository = repository
         self._box = box
         self._policy = policy
+        self._audit = audit or AuditLog()
 
     async def set(
         self, principal: Principal, provider: str, api_key: str | None, base_url: str | None
@@ -122,13 +131,19 @@ class CredentialService:
         if problems:
             return InvalidCredential(problems=problems)
         secret = self._box.encrypt(api_key or "")
-        return await self._repository.upsert(principal.workspace_id, provider, secret, base_url or None)
+        stored = await self._repository.upsert(principal.workspace_id, provider, secret, base_url or None)
+        # the provider's name only: a key is secret, and a base URL may carry credentials too
+        await self._audit.record(AuditAction.CREDENTIAL_SET, principal, target=provider)
+        return stored
 
     async def delete(self, principal: Principal, provider: str) -> bool:
         """Remove a provider's credential (False when there is none, or no such provider)."""
         if provider not in PROVIDERS:
             return False
-        return await self._repository.delete(principal.workspace_id, provider)
+        deleted = await self._repository.delete(principal.workspace_id, provider)
+        if deleted:
+            await self._audit.record(AuditAction.CREDENTIAL_DELETED, principal, target=provider)
+        return deleted
 
     async def list(self, principal: Principal) -> list[CredentialRecord]:
         """The providers configured in the workspace (never their keys)."""

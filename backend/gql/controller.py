@@ -29,7 +29,7 @@ from backend.gql.context import (
     context_getter,
 )
 from backend.gql.errors import INTERNAL, INTERNAL_MESSAGE
-from backend.gql.websocket import FlowloomTransportWSHandler
+from backend.gql.websocket import FlowloomLegacyWSHandler, FlowloomTransportWSHandler
 from backend.settings import Settings
 
 GRAPHQL_PATH = "/graphql"
@@ -77,6 +77,7 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
         """Every operation needs a token; only GraphiQL's page is public."""
 
         graphql_transport_ws_handler_class = TransportHandler
+        graphql_ws_handler_class = FlowloomLegacyWSHandler
 
         def encode_json(self, data: object) -> bytes:
             # msgspec encodes a 50-workflow page several times faster than the stdlib json Strawberry uses

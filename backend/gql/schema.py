@@ -12,7 +12,9 @@ from strawberry.scalars import JSON
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from backend.accounts.audit_resolvers import AuditLogQuery
 from backend.accounts.resolvers import AccountsQuery
+from backend.accounts.token_resolvers import TokenMutation, TokenQuery
 from backend.credentials.resolvers import CredentialMutation, CredentialQuery
 from backend.gql.cost import CostModel, QueryCosts
 from backend.gql.error_log import log_errors
@@ -28,8 +30,10 @@ from backend.runs.subscriptions import RunSubscription
 from backend.settings import Settings
 from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
 
-Query = merge_types("Query", (AccountsQuery, WorkflowQuery, RunQuery, CredentialQuery))
-Mutation = merge_types("Mutation", (WorkflowMutation, RunMutation, CredentialMutation))
+Query = merge_types(
+    "Query", (AccountsQuery, WorkflowQuery, RunQuery, CredentialQuery, TokenQuery, AuditLogQuery)
+)
+Mutation = merge_types("Mutation", (WorkflowMutation, RunMutation, CredentialMutation, TokenMutation))
 Subscription = merge_types("Subscription", (RunSubscription,))
 
 ASSUMED_LIST_SIZE = 10

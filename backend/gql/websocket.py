@@ -1,4 +1,5 @@
-"""The graphql-transport-ws handler: strict about message shapes, with server keep-alive pings."""
+"""The websocket handlers: strict about message shapes, with server keep-alive pings, and closed
+when the session or token they authenticated with is revoked."""
 
 from __future__ import annotations
 
@@ -6,10 +7,23 @@ import asyncio
 import contextlib
 import logging
 from typing import Any
+from uuid import UUID
 
+from litestar.exceptions import WebSocketDisconnect
+from strawberry.http.async_base_view import AsyncWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import (
+    ConnectionInitMessage as LegacyConnectionInitMessage,
+)
+
+from backend.gql.context import Context
+from backend.live.revocations import REVOKED_CODE, REVOKED_REASON, OpenSockets, RevocableSocket
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +52,48 @@ def invalid_message(message: object) -> str | None:
     return None
 
 
-class FlowloomTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+def _credentials(context: object) -> tuple[OpenSockets, tuple[UUID, ...]] | None:
+    """The process's open sockets and the ids a connection's credentials can be revoked by."""
+    if not isinstance(context, Context) or context.caller is None:
+        return None
+    ids = tuple(id_ for id_ in (context.caller.session_id, context.caller.token_id) if id_ is not None)
+    return context.services.revocations.sockets, ids
+
+
+async def _close(websocket: AsyncWebSocketAdapter) -> None:
+    try:
+        await websocket.close(code=REVOKED_CODE, reason=REVOKED_REASON)
+    except (WebSocketDisconnect, RuntimeError, OSError) as exc:
+        # the client left, or the socket was closed for another reason, at the same moment:
+        # either way it is closed, and its operations are cancelled next
+        log.debug("a revoked websocket was closed already: %r", exc)
+
+
+class _Revocable:
+    """Registers an acknowledged connection by its credentials, until it shuts down."""
+
+    _registry: OpenSockets | None = None
+    connection_acknowledged: bool
+
+    async def _register(self, socket: RevocableSocket, context: object) -> None:
+        # again after every connection_init: the legacy protocol lets a client authenticate anew
+        self._unregister(socket)
+        found = _credentials(context) if self.connection_acknowledged else None
+        if found is None:
+            return
+        sockets, ids = found
+        if sockets.add(socket, ids):
+            self._registry = sockets
+        else:  # revoked between authentication and now
+            await socket.close_revoked()
+
+    def _unregister(self, socket: RevocableSocket) -> None:
+        if self._registry is not None:
+            self._registry.discard(socket)
+            self._registry = None
+
+
+class FlowloomTransportWSHandler(_Revocable, BaseGraphQLTransportWSHandler[Any, Any]):
     """Strawberry's handler, refusing malformed messages with 4400 and pinging idle connections.
 
     Strawberry's handler answers pings but sends none; idle connections behind proxies and load
@@ -56,13 +111,25 @@ class FlowloomTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             return
         await super().handle_message(message)
 
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """Authenticate as Strawberry does (through `on_ws_connect`), then register for revocation."""
+        await super().handle_connection_init(message)
+        await self._register(self, self.context)
+
+    async def close_revoked(self) -> None:
+        """Close with 4403 "revoked" and cancel every operation (nothing more reaches the client)."""
+        await _close(self.websocket)
+        for operation_id in list(self.operations):
+            await self.cleanup_operation(operation_id)
+
     def on_request_accepted(self) -> None:
         """Start the init timeout (as the parent does) and the pinger."""
         super().on_request_accepted()
         self._pinger = asyncio.create_task(self._ping_forever())
 
     async def shutdown(self) -> None:
-        """Stop the pinger, then shut down as the parent does."""
+        """Forget the connection, stop the pinger, then shut down as the parent does."""
+        self._unregister(self)
         self._pinger.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._pinger
@@ -92,3 +159,22 @@ class FlowloomTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if principal is None:
             return "an unauthenticated websocket"
         return f"user {principal.user_id} in workspace {principal.workspace_id}"
+
+
+class FlowloomLegacyWSHandler(_Revocable, BaseGraphQLWSHandler[Any, Any]):
+    """Strawberry's handler of the legacy graphql-ws protocol, closed when its credentials are revoked."""
+
+    async def handle_connection_init(self, message: LegacyConnectionInitMessage) -> None:
+        """Authenticate as Strawberry does (through `on_ws_connect`), then register for revocation."""
+        await super().handle_connection_init(message)
+        await self._register(self, self.context)
+
+    async def close_revoked(self) -> None:
+        """Close with 4403 "revoked" and cancel every operation."""
+        await _close(self.websocket)
+        await super().cleanup()
+
+    async def cleanup(self) -> None:
+        """Forget the connection, then stop its operations as the parent does."""
+        self._unregister(self)
+        await super().cleanup()

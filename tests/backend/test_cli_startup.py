@@ -7,6 +7,7 @@ included, take about 6 s. These tests run each command in a fresh interpreter, e
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 from backend.accounts.digests import TOKEN_PREFIX
 from backend.services import Services
 from tests.processes import flowloom_env, run_cli
+from tests.redis_server import RedisServer
+from tests.tenants import Tenant
 
 PROVIDER_SDKS = {"openai", "anthropic", "pydantic_ai.models.openai", "pydantic_ai.models.anthropic"}
 SERVER = {"uvicorn", "litestar", "strawberry", "backend.app"}
@@ -29,12 +32,13 @@ sys.exit(main())
 """
 
 
-def modules_imported_by(*args: str, env: dict[str, str], tmp_path: Path) -> set[str]:
-    """Run `flowloom *args` to completion; the names of the modules it had imported."""
+def modules_imported_by(*args: str, env: dict[str, str], tmp_path: Path, stdin: str = "") -> set[str]:
+    """Run `flowloom *args` to completion (`stdin` piped in); the names of the modules it imported."""
     out = tmp_path / "modules.txt"
     result = subprocess.run(
         [sys.executable, "-c", BOOTSTRAP, str(out), *args],
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
@@ -84,6 +88,58 @@ def test_token_create_opens_only_the_database_and_the_accounts_service(
 
     assert "backend.accounts.service" in imported
     assert imported & (PROVIDER_SDKS | SERVER | RUNTIME) == set()
+
+
+async def test_the_other_account_commands_open_only_the_database_and_the_accounts_service(
+    services: Services, tenant: Tenant, tmp_path: Path
+) -> None:
+    token_id = (await services.accounts.tokens(tenant.principal))[0].id
+    commands = [
+        (("token", "list", "--workspace", tenant.slug), ""),
+        (("token", "revoke", "--workspace", tenant.slug, str(token_id)), ""),
+        (
+            (
+                "user",
+                "create",
+                "--workspace",
+                tenant.slug,
+                "--email",
+                f"u@{tenant.slug}.test",
+                "--role",
+                "viewer",
+            ),
+            "a long enough passphrase",
+        ),
+    ]
+
+    for args, stdin in commands:
+        imported = await asyncio.to_thread(
+            modules_imported_by, *args, env=shared_database_env(services), tmp_path=tmp_path, stdin=stdin
+        )
+
+        assert "backend.accounts.service" in imported, args
+        assert imported & (PROVIDER_SDKS | SERVER | RUNTIME) == set(), args
+
+
+async def test_token_revoke_with_redis_adds_only_the_redis_client(
+    services: Services, tenant: Tenant, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    token_id = (await services.accounts.tokens(tenant.principal))[0].id
+    env = {**shared_database_env(services), "REDIS_URL": redis_server.url}
+
+    imported = await asyncio.to_thread(
+        modules_imported_by,
+        "token",
+        "revoke",
+        "--workspace",
+        tenant.slug,
+        str(token_id),
+        env=env,
+        tmp_path=tmp_path,
+    )
+
+    assert "redis" in imported  # it told the servers
+    assert imported & (PROVIDER_SDKS | SERVER | (RUNTIME - {"redis"})) == set()
 
 
 def test_token_create_on_a_fresh_home_creates_the_schema_and_the_default_workspace(tmp_path: Path) -> None:
