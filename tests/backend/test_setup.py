@@ -56,7 +56,7 @@ def test_the_setup_link_creates_the_first_owner_once_and_is_not_printed_again(tm
     restarted = Server(env, port=server.port).wait_ready()
     try:
         signed_in = httpx.post(
-            f"{again.url}/auth/login", json={"email": "ada@example.test", "password": OWNER["password"]}
+            f"{restarted.url}/auth/login", json={"email": "ada@example.test", "password": OWNER["password"]}
         )
         assert signed_in.status_code == 200
     finally:
