@@ -9,7 +9,9 @@ its limits), `BAD_USER_INPUT` (variables and arguments, and refusals raised on p
 from __future__ import annotations
 
 from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -17,10 +19,15 @@ INTERNAL = "INTERNAL_SERVER_ERROR"
 INTERNAL_MESSAGE = "Internal error; it has been logged."
 
 
+CLIENT_MISTAKES = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
+"""Strawberry's own refusals of a request (no query; a query sent to the legacy graphql-ws protocol,
+which runs subscriptions only), which it wraps in GraphQLErrors as if they were bugs."""
+
+
 def is_unexpected(error: GraphQLError) -> bool:
     """Whether an error comes from a bug (an exception that is not a deliberate GraphQLError)."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+    return original is not None and not isinstance(original, (GraphQLError, *CLIENT_MISTAKES))
 
 
 def error_code(error: GraphQLError) -> str:

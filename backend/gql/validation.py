@@ -19,6 +19,8 @@ from graphql import (
 )
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from backend.gql.cost import QueryCosts
 from backend.gql.shape import operation_shapes
@@ -125,6 +127,21 @@ class DocumentValidator:
         return errors
 
 
+def subscription_over_http(context: ExecutionContext) -> list[GraphQLError]:
+    """A subscription sent as an HTTP request is refused: it needs a websocket (Strawberry executed it
+    as a query, and its resolver's async generator failed as an internal error)."""
+    if context.operation_type is not OperationType.SUBSCRIPTION:
+        return []
+    if getattr(context.context, "websocket", None) is not None:
+        return []
+    return [
+        GraphQLError(
+            "Subscriptions need a websocket: connect to /graphql with the graphql-transport-ws protocol.",
+            extensions={"code": "BAD_REQUEST"},
+        )
+    ]
+
+
 class BoundedValidation(SchemaExtension):
     """Validates each operation with a `DocumentValidator` and its cost with `QueryCosts`, in place of
     Strawberry's own validation.
@@ -144,7 +161,9 @@ class BoundedValidation(SchemaExtension):
         document = context.graphql_document
         if document is not None:
             schema = context.schema._schema
-            context.pre_execution_errors = self.validator.validate(schema, document) or self.costs.errors(
-                schema, document, context.variables, context.operation_name
+            context.pre_execution_errors = (
+                self.validator.validate(schema, document)
+                or subscription_over_http(context)
+                or self.costs.errors(schema, document, context.variables, context.operation_name)
             )
         yield

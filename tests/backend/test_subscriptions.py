@@ -459,3 +459,17 @@ async def wait_until(condition: Callable[[], bool], within: float = 5) -> None:
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
         await asyncio.sleep(0.005)
+
+
+async def test_a_query_over_the_legacy_protocol_is_refused_as_the_clients_mistake(
+    app: Litestar, tenant: Tenant, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with websocket(app, LEGACY_WS) as socket:
+        await socket.init(tenant.token)
+        await socket.subscribe("1", "{ viewer { email } }")
+        message = await socket.receive()
+
+    assert message["type"] == "error"
+    assert message["payload"]["message"] == "queries are not allowed"
+    assert message["payload"]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
