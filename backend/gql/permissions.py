@@ -19,6 +19,7 @@ from strawberry.extensions.field_extension import (
     FieldExtension,
     SyncExtensionResolver,
 )
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types.base import get_object_definition
 from strawberry.types.field import StrawberryField
 
@@ -89,7 +90,9 @@ def declared_permission(field: StrawberryField) -> Permission | None:
 
 
 def check_declarations(root_types: Iterable[type[Any] | None]) -> dict[str, Permission]:
-    """Every root field's permission, by `Type.field`; raises if one declares none (or several)."""
+    """Every root field's permission, by `Type.field` as clients name it (`Mutation.startRun`, the
+    schema's default camel case); raises if one declares none (or several)."""
+    names = NameConverter()
     declared: dict[str, Permission] = {}
     for root in root_types:
         if root is None:
@@ -102,7 +105,7 @@ def check_declarations(root_types: Iterable[type[Any] | None]) -> dict[str, Perm
                     f"{definition.name}.{field.python_name} declares no permission: "
                     "add extensions=requires(Permission.…)"
                 )
-            declared[f"{definition.name}.{field.name}"] = permission
+            declared[f"{definition.name}.{names.get_graphql_name(field)}"] = permission
     return declared
 
 
