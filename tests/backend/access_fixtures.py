@@ -115,6 +115,14 @@ async def _credential(place: Place) -> str:
     return "openai"
 
 
+async def _token(place: Place) -> str:
+    created = await place.owner.data(
+        "CreateApiToken", input={"name": f"{place.owner.marker} token", "role": "VIEWER"}
+    )
+    token_id: str = created["createApiToken"]["token"]["id"]
+    return token_id
+
+
 def _unknown_id() -> str:
     return str(uuid4())
 
@@ -123,6 +131,7 @@ KINDS: dict[str, Kind] = {
     "workflow": Kind(make=_workflow, unknown=_unknown_id),
     "run": Kind(make=_waiting_run, unknown=_unknown_id),
     "credential": Kind(make=_credential, unknown=None),
+    "token": Kind(make=_token, unknown=_unknown_id),
 }
 
 ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
@@ -145,6 +154,7 @@ FIELD_ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
     ("Mutation.cancelRun", "id"): Ref("run"),
     ("Mutation.retryRun", "id"): Ref("run"),
     ("SetCredentialInput", "provider"): Const("openai"),
+    ("Mutation.revokeApiToken", "id"): Ref("token"),
 }
 ISOLATED: frozenset[str] = frozenset()
 """Fields whose every case runs in a throwaway workspace, as a throwaway member (`Type.field`)."""
