@@ -23,7 +23,13 @@ from strawberry.subscriptions.protocols.graphql_ws.types import (
 )
 
 from backend.gql.context import Context
-from backend.live.revocations import REVOKED_CODE, REVOKED_REASON, OpenSockets, RevocableSocket
+from backend.live.revocations import (
+    REVOKED_CODE,
+    REVOKED_REASON,
+    OpenSockets,
+    RevocableSocket,
+    access_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +58,15 @@ def invalid_message(message: object) -> str | None:
     return None
 
 
-def _credentials(context: object) -> tuple[OpenSockets, tuple[UUID, ...]] | None:
-    """The process's open sockets and the ids a connection's credentials can be revoked by."""
+def _credentials(context: object) -> tuple[OpenSockets, tuple[UUID, ...], UUID | None] | None:
+    """The process's open sockets, the ids a connection's credentials can be revoked by, and the
+    access key of the membership it acts with (closed when that membership changes)."""
     if not isinstance(context, Context) or context.caller is None:
         return None
     ids = tuple(id_ for id_ in (context.caller.session_id, context.caller.token_id) if id_ is not None)
-    return context.services.revocations.sockets, ids
+    principal = context.principal
+    access = None if principal is None else access_key(principal.user_id, principal.workspace_id)
+    return context.services.revocations.sockets, ids, access
 
 
 async def _close(websocket: AsyncWebSocketAdapter) -> None:
@@ -81,8 +90,8 @@ class _Revocable:
         found = _credentials(context) if self.connection_acknowledged else None
         if found is None:
             return
-        sockets, ids = found
-        if sockets.add(socket, ids):
+        sockets, ids, access = found
+        if sockets.add(socket, ids, access):
             self._registry = sockets
         else:  # revoked between authentication and now
             await socket.close_revoked()

@@ -20,7 +20,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import msgspec
 
@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REVOKED_CHANNEL = "auth:revoked"
-"""Ids of sessions and tokens just revoked, as a JSON list of strings."""
+"""Ids of sessions and tokens just revoked, as a JSON list of strings; or `{"access": [...]}`, the
+access keys (`access_key`) of memberships whose role just changed or ended."""
+ACCESS_NAMESPACE = UUID("6f3c2a1e-5b7d-4c8e-9a0f-1d2e3f4a5b6c")
 REVOKED_CODE = 4403
 REVOKED_REASON = "revoked"
 RECENT = 4096
@@ -55,16 +57,28 @@ class RevocableSocket(Protocol):
         """Close with 4403 "revoked" and stop every operation on it."""
 
 
-def encode_revoked(ids: Iterable[UUID]) -> bytes:
-    """A revocation message."""
-    return msgspec.json.encode([str(id_) for id_ in ids])
+def access_key(user_id: UUID, workspace_id: UUID) -> UUID:
+    """The id a socket acting as `user_id` in `workspace_id` is also registered under: a change of
+    that membership (role changed, member removed or left, workspace deleted) closes it, and the
+    client reconnects with what it may do now."""
+    return uuid5(ACCESS_NAMESPACE, f"{user_id}/{workspace_id}")
 
 
-def decode_revoked(message: bytes) -> list[UUID]:
-    """The ids of a revocation message; raises ValueError for anything else."""
+def encode_revoked(ids: Iterable[UUID], *, access: bool = False) -> bytes:
+    """A revocation message (of sessions and tokens, or of access keys)."""
+    listed = [str(id_) for id_ in ids]
+    return msgspec.json.encode({"access": listed} if access else listed)
+
+
+def decode_revoked(message: bytes) -> tuple[list[UUID], bool]:
+    """The ids of a revocation message, and whether they are access keys; raises ValueError for
+    anything else."""
     try:
-        return [UUID(id_) for id_ in msgspec.json.decode(message, type=list[str])]
-    except msgspec.DecodeError as exc:
+        decoded = msgspec.json.decode(message, type=list[str] | dict[str, list[str]])
+        if isinstance(decoded, dict):
+            return [UUID(id_) for id_ in decoded.get("access", [])], True
+        return [UUID(id_) for id_ in decoded], False
+    except (msgspec.DecodeError, ValueError) as exc:
         raise ValueError(f"not a revocation message: {message[:80]!r}") from exc
 
 
@@ -76,15 +90,16 @@ class OpenSockets:
         self._ids_of: dict[RevocableSocket, tuple[UUID, ...]] = {}
         self._recent: deque[UUID] = deque(maxlen=RECENT)
         self._recent_set: set[UUID] = set()
+        self._access_keys: set[UUID] = set()
 
     def __len__(self) -> int:
         return len(self._ids_of)
 
     def ids(self) -> list[UUID]:
-        """The ids of every open socket's session or token."""
-        return list(self._by_id)
+        """The ids of every open socket's session or token (not their access keys)."""
+        return [id_ for id_ in self._by_id if id_ not in self._access_keys]
 
-    def add(self, socket: RevocableSocket, ids: Sequence[UUID]) -> bool:
+    def add(self, socket: RevocableSocket, ids: Sequence[UUID], access: UUID | None = None) -> bool:
         """Register a socket; False when one of its ids was revoked a moment ago (close it then).
 
         Authentication read PostgreSQL before the socket got here; a revocation that went by in
@@ -93,6 +108,9 @@ class OpenSockets:
         if any(id_ in self._recent_set for id_ in ids):
             return False
         self.discard(socket)
+        if access is not None:
+            self._access_keys.add(access)
+            ids = (*ids, access)
         self._ids_of[socket] = tuple(ids)
         for id_ in ids:
             self._by_id.setdefault(id_, set()).add(socket)
@@ -106,12 +124,15 @@ class OpenSockets:
                 sockets.discard(socket)
                 if not sockets:
                     del self._by_id[id_]
+                    self._access_keys.discard(id_)
 
-    async def close(self, ids: Iterable[UUID]) -> int:
-        """Close every socket of these sessions and tokens; how many were closed."""
+    async def close(self, ids: Iterable[UUID], *, remember: bool = True) -> int:
+        """Close every socket of these sessions and tokens (or access keys, which are not
+        remembered: their clients may connect again at once); how many were closed."""
         doomed: set[RevocableSocket] = set()
         for id_ in ids:
-            self._remember(id_)
+            if remember:
+                self._remember(id_)
             doomed |= self._by_id.get(id_, set())
         for socket in doomed:
             self.discard(socket)
@@ -182,6 +203,14 @@ class Revocations:
             # the broker is down (and said so in the log): this process's sockets close at least
             await self.sockets.close(ids)
 
+    async def access_changed(self, memberships: Sequence[tuple[UUID, UUID]]) -> None:
+        """Tell every process to close the websockets acting as these (user, workspace) pairs."""
+        if not memberships:
+            return
+        keys = [access_key(user_id, workspace_id) for user_id, workspace_id in memberships]
+        if not await self._broker.publish(encode_revoked(keys, access=True), [REVOKED_CHANNEL]):
+            await self.sockets.close(keys, remember=False)
+
     async def _listen(self, ready: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
         async with self._broker.subscribe([REVOKED_CHANNEL], outages=True) as revocations:
@@ -212,10 +241,11 @@ class Revocations:
 
     async def _close(self, message: bytes) -> None:
         try:
-            ids = decode_revoked(message)
+            ids, access = decode_revoked(message)
         except ValueError:
             log.warning("ignored a malformed message on %s: %r", REVOKED_CHANNEL, message[:80])
             return
-        closed = await self.sockets.close(ids)
+        closed = await self.sockets.close(ids, remember=not access)
         if closed:
-            log.info("closed %d websocket(s) of revoked sessions or tokens", closed)
+            what = "whose membership changed" if access else "of revoked sessions or tokens"
+            log.info("closed %d websocket(s) %s", closed, what)
