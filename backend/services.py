@@ -7,8 +7,16 @@ from dataclasses import dataclass
 
 import httpx2
 
+from backend.accounts.access_repository import AccessRepository
+from backend.accounts.audit import AuditLog
+from backend.accounts.invitations import InvitationService
+from backend.accounts.invites_repository import InvitesRepository
+from backend.accounts.links import LinkRepository
+from backend.accounts.mail import Mailer
+from backend.accounts.members_repository import MembersRepository
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.service import AccountsService, SessionPolicy
+from backend.accounts.workspaces import WorkspaceService
 from backend.credentials.crypto import SecretBox, load_secret
 from backend.credentials.providers import WorkspaceEmbedder, WorkspaceModels
 from backend.credentials.repository import CredentialRepository
@@ -51,6 +59,8 @@ class Services:
     settings: Settings
     db: Database
     accounts: AccountsService
+    workspaces: WorkspaceService
+    invitations: InvitationService
     workflows: WorkflowService
     credentials: CredentialService
     runs: RunService
@@ -99,29 +109,50 @@ class Services:
         run_repository = RunRepository(db.pool)
         host = RunHost(engine, graphs, run_repository)
         control = RunControl(broker)
+        accounts = AccountsService(
+            AccountsRepository(),
+            sessions=SessionPolicy(
+                idle_seconds=settings.session_idle_seconds,
+                absolute_seconds=settings.session_absolute_seconds,
+            ),
+        )
+        runs = RunService(
+            runs=run_repository,
+            store=store,
+            workflows=workflow_repository,
+            graphs=graphs,
+            engine=engine,
+            host=host,
+            credentials=credentials,
+            control=control,
+            limits=limits,
+        )
+        members = MembersRepository()
         services = cls(
             settings=settings,
             db=db,
-            accounts=AccountsService(
-                AccountsRepository(),
-                sessions=SessionPolicy(
-                    idle_seconds=settings.session_idle_seconds,
-                    absolute_seconds=settings.session_absolute_seconds,
-                ),
+            accounts=accounts,
+            workspaces=WorkspaceService(
+                accounts=accounts,
+                members=members,
+                audit=AuditLog(),
+                runs=runs,
+                default_workspace=DEFAULT_WORKSPACE_SLUG,
+            ),
+            invitations=InvitationService(
+                accounts=accounts,
+                repository=AccountsRepository(),
+                members=members,
+                invites=InvitesRepository(),
+                links=LinkRepository(),
+                access=AccessRepository(),
+                audit=AuditLog(),
+                mailer=Mailer(settings.smtp_url, settings.mail_from),
+                link_ttl_seconds=settings.link_ttl_seconds,
             ),
             workflows=WorkflowService(workflow_repository),
             credentials=credentials,
-            runs=RunService(
-                runs=run_repository,
-                store=store,
-                workflows=workflow_repository,
-                graphs=graphs,
-                engine=engine,
-                host=host,
-                credentials=credentials,
-                control=control,
-                limits=limits,
-            ),
+            runs=runs,
             live=LiveService(broker, run_repository),
             broker=broker,
             host=host,
