@@ -10,6 +10,7 @@ from pydantic import JsonValue
 from strawberry.types.nodes import SelectedField
 
 from backend.pagination import InvalidPageError, Page
+from backend.problems import Refused as RefusedRecord
 from engine.graph import Problem as ProblemRecord
 
 T = TypeVar("T")
@@ -60,6 +61,17 @@ class Problem:
 class NotFound:
     id: strawberry.ID
     message: str
+
+
+@strawberry.type(description="Understood and refused by a rule: a stable code and what to do instead.")
+class Refused:
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, refused: RefusedRecord) -> Refused:
+        """Build from the problem record."""
+        return cls(code=refused.code, message=refused.message)
 
 
 @strawberry.type

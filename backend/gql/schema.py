@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from backend.accounts.resolvers import AccountsQuery
+from backend.accounts.workspace_resolvers import WorkspaceMutation, WorkspaceQuery
 from backend.credentials.resolvers import CredentialMutation, CredentialQuery
 from backend.gql.error_log import log_errors
 from backend.gql.errors import ClientErrors
@@ -26,8 +27,8 @@ from backend.runs.subscriptions import RunSubscription
 from backend.settings import Settings
 from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
 
-Query = merge_types("Query", (AccountsQuery, WorkflowQuery, RunQuery, CredentialQuery))
-Mutation = merge_types("Mutation", (WorkflowMutation, RunMutation, CredentialMutation))
+Query = merge_types("Query", (AccountsQuery, WorkspaceQuery, WorkflowQuery, RunQuery, CredentialQuery))
+Mutation = merge_types("Mutation", (WorkspaceMutation, WorkflowMutation, RunMutation, CredentialMutation))
 Subscription = merge_types("Subscription", (RunSubscription,))
 
 
