@@ -14,6 +14,7 @@ from backend.accounts.invites_repository import InvitesRepository
 from backend.accounts.links import LinkRepository
 from backend.accounts.mail import Mailer
 from backend.accounts.members_repository import MembersRepository
+from backend.accounts.password_resets import PasswordService
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.service import AccountsService, SessionPolicy
 from backend.accounts.workspaces import WorkspaceService
@@ -61,6 +62,7 @@ class Services:
     accounts: AccountsService
     workspaces: WorkspaceService
     invitations: InvitationService
+    passwords: PasswordService
     workflows: WorkflowService
     credentials: CredentialService
     runs: RunService
@@ -128,6 +130,7 @@ class Services:
             limits=limits,
         )
         members = MembersRepository()
+        mailer = Mailer(settings.smtp_url, settings.mail_from)
         services = cls(
             settings=settings,
             db=db,
@@ -145,9 +148,19 @@ class Services:
                 members=members,
                 invites=InvitesRepository(),
                 links=LinkRepository(),
+                audit=AuditLog(),
+                mailer=mailer,
+                link_ttl_seconds=settings.link_ttl_seconds,
+            ),
+            passwords=PasswordService(
+                accounts=accounts,
+                repository=AccountsRepository(),
+                members=members,
+                invites=InvitesRepository(),
+                links=LinkRepository(),
                 access=AccessRepository(),
                 audit=AuditLog(),
-                mailer=Mailer(settings.smtp_url, settings.mail_from),
+                mailer=mailer,
                 link_ttl_seconds=settings.link_ttl_seconds,
             ),
             workflows=WorkflowService(workflow_repository),

@@ -1,4 +1,4 @@
-"""Invitations and password resets: one-time links a workspace's managers hand out, and their use.
+"""Invitations: one-time links a workspace's managers hand out, and accepting them.
 
 A link's secret is shown once, to whoever created it (and mailed when SMTP is configured); the
 database keeps its SHA-256 (`links.py`). Using a link and what it grants happen in one transaction,
@@ -11,31 +11,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from backend.accounts.access_repository import AccessRepository
 from backend.accounts.audit import AuditAction, AuditLog
 from backend.accounts.invites_repository import InvitesRepository
-from backend.accounts.links import LinkGrant, LinkKind, LinkRepository
+from backend.accounts.links import LinkKind, LinkRepository
+from backend.accounts.live_links import INVALID_LINK, LiveLinks, link_kind, link_url
 from backend.accounts.mail import Mailer
 from backend.accounts.members_repository import MembersRepository
-from backend.accounts.passwords import MAX_LENGTH, hash_password, password_problem
+from backend.accounts.passwords import hash_password, password_problem
 from backend.accounts.records import Caller, InviteRecord, Principal, WorkspaceRecord
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.roles import Role
 from backend.accounts.service import AccountsService, SignedIn, normalise_email
 from backend.accounts.workspaces import name_problem, parse_id
 from backend.problems import NotFound, Refused
-from engine.value_policy import text_problem
 
-INVALID_LINK = Refused("INVALID_LINK", "This link was used already, was withdrawn, has expired or is wrong.")
 EMAIL_TAKEN = Refused("EMAIL_TAKEN", "An account with this email exists: sign in, then open the link again.")
 ALREADY_MEMBER = Refused("ALREADY_MEMBER", "You are a member of this workspace already.")
-LINK_PAGES = {LinkKind.INVITE: "invite", LinkKind.RESET: "reset-password"}
-"""The web app's page that opens each kind of link."""
-
-
-def link_base(public_url: str | None, request_base: str) -> str:
-    """Where links point: the configured public URL, else the URL this request came to."""
-    return (public_url or request_base).rstrip("/")
 
 
 class _RolledBackError(Exception):
@@ -46,28 +37,12 @@ class _RolledBackError(Exception):
         self.refused = refused
 
 
-def _plausible(secret: str) -> bool:
-    # links.py hashes the secret as UTF-8: a lone surrogate must be refused before it gets there
-    return secret.isascii()
-
-
 @dataclass(frozen=True)
 class IssuedInvite:
     """An invitation just created: its URL carries the secret and is shown once."""
 
     invite: InviteRecord
     url: str
-    mailed: bool
-
-
-@dataclass(frozen=True)
-class IssuedReset:
-    """A password-reset link just created for a member: its URL is shown once."""
-
-    user_id: UUID
-    email: str
-    url: str
-    expires_at: datetime
     mailed: bool
 
 
@@ -92,7 +67,7 @@ class Accepted:
 
 
 class InvitationService:
-    """Invite, withdraw and accept; issue and use password resets; change one's password."""
+    """Invite, withdraw, describe and accept invitations."""
 
     def __init__(
         self,
@@ -102,7 +77,6 @@ class InvitationService:
         members: MembersRepository,
         invites: InvitesRepository,
         links: LinkRepository,
-        access: AccessRepository,
         audit: AuditLog,
         mailer: Mailer,
         link_ttl_seconds: float,
@@ -112,7 +86,7 @@ class InvitationService:
         self._members = members
         self._invites = invites
         self._links = links
-        self._access = access
+        self._live = LiveLinks(links, members)
         self._audit = audit
         self._mailer = mailer
         self._ttl = link_ttl_seconds
@@ -153,7 +127,7 @@ class InvitationService:
                 target=address,
                 details={"role": role.value, "invite": str(grant.id)},
             )
-        url = f"{base_url}/{LINK_PAGES[LinkKind.INVITE]}?token={secret}"
+        url = link_url(base_url, LinkKind.INVITE, secret)
         inviter = await self._accounts.account(Caller(user_id=principal.user_id))
         mailed = await self._mailer.send(
             address,
@@ -181,7 +155,7 @@ class InvitationService:
 
     async def accept(self, caller: Caller, secret: str) -> WorkspaceRecord | Refused:
         """A signed-in person accepts an invitation to their own email address."""
-        grant = await self._peek(LinkKind.INVITE, secret)
+        grant = await self._live.peek(LinkKind.INVITE, secret)
         if grant is None or grant.workspace_id is None or grant.role is None:
             return INVALID_LINK
         account = await self._accounts.account(caller)
@@ -209,7 +183,7 @@ class InvitationService:
         problem = password_problem(password)
         if problem is not None:
             return problem
-        grant = await self._peek(LinkKind.INVITE, secret)
+        grant = await self._live.peek(LinkKind.INVITE, secret)
         if grant is None or grant.email is None:
             return INVALID_LINK
         if await self._repository.user_id(grant.email) is not None:
@@ -258,110 +232,16 @@ class InvitationService:
 
     async def describe(self, kind: str, secret: str) -> LinkInfo | None:
         """What an invitation or reset link grants; None for anything else, used or expired."""
-        link_kind = next((k for k, page in LINK_PAGES.items() if kind in {k.value, page}), None)
-        if link_kind is None:
-            return None
-        grant = await self._peek(link_kind, secret)
-        if grant is None or grant.email is None:
-            return None
-        workspace = await self._live_workspace(grant)
-        if workspace is None:
+        found = link_kind(kind)
+        grant = None if found is None else await self._live.peek(found, secret)
+        workspace = None if grant is None else await self._live.workspace(grant)
+        if grant is None or grant.email is None or workspace is None:
             return None
         return LinkInfo(
-            kind=link_kind,
+            kind=grant.kind,
             workspace=workspace,
             email=grant.email,
             role=grant.role,
             expires_at=grant.expires_at,
             account_exists=await self._repository.user_id(grant.email) is not None,
         )
-
-    async def _peek(self, kind: LinkKind, secret: str) -> LinkGrant | None:
-        return await self._links.peek(kind, secret) if _plausible(secret) else None
-
-    async def _live_workspace(self, grant: LinkGrant) -> WorkspaceRecord | None:
-        """The link's workspace, while it exists (and, for a reset, while its user is a member)."""
-        if grant.workspace_id is None:
-            return None
-        if grant.kind is LinkKind.RESET:
-            member = (
-                None
-                if grant.user_id is None
-                else await self._members.member(grant.workspace_id, grant.user_id)
-            )
-            return None if member is None else await self._members.workspace(grant.workspace_id, member.role)
-        return await self._members.workspace(grant.workspace_id, grant.role or Role.VIEWER)
-
-    # passwords ------------------------------------------------------------------------------------
-
-    async def issue_reset(
-        self, principal: Principal, user_id: str, base_url: str
-    ) -> IssuedReset | NotFound | Refused:
-        """A one-time password-reset link for a member (an owner's only from an owner)."""
-        target = parse_id(user_id)
-        member = None if target is None else await self._members.member(principal.workspace_id, target)
-        if member is None:
-            return NotFound(id=user_id, message=f"no member {user_id}")
-        if member.role is Role.OWNER and principal.role is not Role.OWNER:
-            return Refused("OWNER_REQUIRED", "Only an owner can reset an owner's password.")
-        async with self._members.transaction():
-            await self._invites.withdraw_resets_of(member.user_id)
-            secret, grant = await self._links.create(
-                LinkKind.RESET,
-                self._ttl,
-                workspace_id=principal.workspace_id,
-                user_id=member.user_id,
-                email=member.email,
-                created_by=principal.user_id,
-            )
-            await self._audit.record(
-                AuditAction.PASSWORD_RESET_ISSUED,
-                principal,
-                target=member.email,
-                details={"userId": str(member.user_id)},
-            )
-        url = f"{base_url}/{LINK_PAGES[LinkKind.RESET]}?token={secret}"
-        mailed = await self._mailer.send(
-            member.email,
-            "Set a new Flowloom password",
-            f"Open this link to choose a new password (it works once, until "
-            f"{grant.expires_at:%Y-%m-%d %H:%M} UTC):\n{url}\n",
-        )
-        return IssuedReset(
-            user_id=member.user_id, email=member.email, url=url, expires_at=grant.expires_at, mailed=mailed
-        )
-
-    async def reset_password(
-        self, secret: str, password: str, address: str | None, user_agent: str | None
-    ) -> SignedIn | Refused:
-        """Set a new password with a reset link; every session of that person ends, a new one starts."""
-        problem = password_problem(password)
-        if problem is not None:
-            return problem
-        grant = await self._peek(LinkKind.RESET, secret)
-        if grant is None or await self._live_workspace(grant) is None:
-            return INVALID_LINK
-        password_hash = await hash_password(password)
-        async with self._members.transaction():
-            used = await self._links.use(LinkKind.RESET, secret)
-            user_id = None if used is None else used.user_id
-            if used is None or user_id is None:
-                return INVALID_LINK
-            await self._repository.set_password(user_id, password_hash)
-            ended = await self._access.revoke_sessions(user_id)
-            await self._audit.record(
-                AuditAction.PASSWORD_RESET,
-                Caller(user_id=user_id, address=address),
-                workspace_id=used.workspace_id,
-                target=used.email,
-            )
-        if ended:
-            await self._accounts.on_revoked(ended)
-        return await self._accounts.start_session(user_id, address, user_agent)
-
-    async def change_password(self, caller: Caller, current: str, new: str) -> Refused | None:
-        """Change the caller's own password (their other sessions end)."""
-        if len(current) > MAX_LENGTH or text_problem(current) is not None:
-            # argon2 hashes the text as UTF-8: refuse what cannot be, as any wrong password
-            return Refused("WRONG_PASSWORD", "The current password is not right.")
-        return await self._accounts.change_password(caller, current, new)

@@ -270,7 +270,7 @@ class AuthController(Controller):
         body = decode_json(request, await request.body(), ResetPasswordBody)
         if isinstance(body, Response):
             return body
-        result = await services.invitations.reset_password(
+        result = await services.passwords.reset_password(
             body.token, body.password, client_address(request), request.headers.get("user-agent")
         )
         if isinstance(result, Refused):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
-from backend.accounts.invitations import link_base
+from backend.accounts.live_links import link_base
 from backend.accounts.records import Caller
 from backend.accounts.roles import Permission, Role
 from backend.accounts.types import Workspace
@@ -176,7 +176,7 @@ class WorkspaceMutation:
     )
     async def change_password(self, info: Info, current: str, new: str) -> ChangePasswordResult:
         caller = caller_of(info)
-        result = await info.context.services.invitations.change_password(caller, current, new)
+        result = await info.context.services.passwords.change_password(caller, current, new)
         if result is not None:
             return Refused.of(result)
         return PasswordChanged(user_id=strawberry.ID(str(caller.user_id)))
@@ -187,7 +187,7 @@ class WorkspaceMutation:
         extensions=requires(Permission.MANAGE),
     )
     async def create_password_reset(self, info: Info, user_id: strawberry.ID) -> CreatePasswordResetResult:
-        result = await info.context.services.invitations.issue_reset(
+        result = await info.context.services.passwords.issue_reset(
             principal_of(info), user_id, base_url(info)
         )
         if isinstance(result, RefusedRecord | NotFoundRecord):

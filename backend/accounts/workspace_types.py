@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from backend.accounts.invitations import IssuedInvite as IssuedInviteRecord
-from backend.accounts.invitations import IssuedReset
+from backend.accounts.password_resets import IssuedReset
 from backend.accounts.records import InviteRecord, MemberRecord
 from backend.accounts.roles import Role
 from backend.accounts.types import Workspace

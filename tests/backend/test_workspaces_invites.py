@@ -9,6 +9,7 @@ import httpx
 import pytest
 from litestar import Litestar
 
+from backend.accounts.live_links import link_base
 from backend.accounts.roles import Role
 from backend.services import Services
 from tests.backend.workspaces_support import (
@@ -247,3 +248,30 @@ async def test_accepting_with_a_malformed_token_or_password_is_a_client_error(cl
                 response = await client.post(path, content=body, headers={"Content-Type": "application/json"})
                 assert response.status_code == 400, (path, body, response.text)
                 assert "error" in response.json()
+
+
+@pytest.mark.parametrize("token", ["", "fll_\ud800", "fll_" + "x" * 300, "flt_not-a-link", "nul\x00"])
+async def test_accepting_a_malformed_token_over_graphql_is_refused(
+    clients: Clients, services: Services, tenant: Tenant, token: str
+) -> None:
+    async with clients() as client:
+        person = Browser(client)
+        await join(services, tenant, Role.VIEWER, person)
+
+        result = (await person.run("AcceptInvite", token=token))["acceptInvite"]
+
+    assert (result["__typename"], result["code"]) == ("Refused", "INVALID_LINK")
+
+
+@pytest.mark.parametrize(
+    ("public_url", "request_base", "expected"),
+    [
+        ("https://flow.example", "http://10.0.0.5:8000/", "https://flow.example"),
+        (None, "http://10.0.0.5:8000/", "http://10.0.0.5:8000"),
+        ("https://flow.example/app/", "http://x/", "https://flow.example/app"),
+    ],
+)
+def test_links_point_at_the_public_url_else_at_the_url_the_request_came_to(
+    public_url: str | None, request_base: str, expected: str
+) -> None:
+    assert link_base(public_url, request_base) == expected

@@ -10,11 +10,12 @@ from litestar import Litestar
 
 from backend.accounts.access_repository import AccessRepository
 from backend.accounts.audit import AuditLog
-from backend.accounts.invitations import InvitationService, IssuedInvite, IssuedReset
+from backend.accounts.invitations import InvitationService, IssuedInvite
 from backend.accounts.invites_repository import InvitesRepository
 from backend.accounts.links import LinkRepository
 from backend.accounts.mail import Mailer
 from backend.accounts.members_repository import MembersRepository
+from backend.accounts.password_resets import IssuedReset, PasswordService
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.roles import Role
 from backend.services import Services
@@ -144,9 +145,20 @@ async def test_a_token_cannot_change_its_creators_password(clients: Clients, ten
     assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
-def invitations_mailing_through(services: Services, smtp_url: str) -> InvitationService:
-    """The invitation service as the app wires it, with a mail server configured."""
-    return InvitationService(
+def mailing_through(services: Services, smtp_url: str) -> tuple[InvitationService, PasswordService]:
+    """The invitation and password services as the app wires them, with a mail server configured."""
+    mailer = Mailer(smtp_url, "flowloom@test.local")
+    invitations = InvitationService(
+        accounts=services.accounts,
+        repository=AccountsRepository(),
+        members=MembersRepository(),
+        invites=InvitesRepository(),
+        links=LinkRepository(),
+        audit=AuditLog(),
+        mailer=mailer,
+        link_ttl_seconds=3600,
+    )
+    passwords = PasswordService(
         accounts=services.accounts,
         repository=AccountsRepository(),
         members=MembersRepository(),
@@ -154,9 +166,10 @@ def invitations_mailing_through(services: Services, smtp_url: str) -> Invitation
         links=LinkRepository(),
         access=AccessRepository(),
         audit=AuditLog(),
-        mailer=Mailer(smtp_url, "flowloom@test.local"),
+        mailer=mailer,
         link_ttl_seconds=3600,
     )
+    return invitations, passwords
 
 
 async def test_invitations_and_resets_are_mailed_when_a_mail_server_is_configured(
@@ -165,12 +178,12 @@ async def test_invitations_and_resets_are_mailed_when_a_mail_server_is_configure
     sink = SmtpSink()
     port = await sink.start()
     try:
-        mailing = invitations_mailing_through(services, f"smtp://127.0.0.1:{port}")
-        invited = await mailing.invite(
+        invitations, passwords = mailing_through(services, f"smtp://127.0.0.1:{port}")
+        invited = await invitations.invite(
             tenant.principal, "mailed@example.com", Role.VIEWER, "https://flow.example"
         )
         member = await join(services, tenant, Role.VIEWER)
-        reset = await mailing.issue_reset(tenant.principal, str(member.user_id), "https://flow.example")
+        reset = await passwords.issue_reset(tenant.principal, str(member.user_id), "https://flow.example")
     finally:
         await sink.stop()
 
@@ -187,9 +200,9 @@ async def test_invitations_and_resets_are_mailed_when_a_mail_server_is_configure
 
 
 async def test_an_unreachable_mail_server_still_gives_the_link(services: Services, tenant: Tenant) -> None:
-    mailing = invitations_mailing_through(services, f"smtp://127.0.0.1:{free_port()}")
+    invitations, _ = mailing_through(services, f"smtp://127.0.0.1:{free_port()}")
 
-    invited = await mailing.invite(tenant.principal, "unmailed@example.com", Role.VIEWER, "http://x")
+    invited = await invitations.invite(tenant.principal, "unmailed@example.com", Role.VIEWER, "http://x")
 
     assert isinstance(invited, IssuedInvite)
     assert invited.mailed is False
