@@ -7,13 +7,20 @@ from dataclasses import dataclass
 
 import httpx2
 
+from backend.accounts.access_repository import AccessRepository
 from backend.accounts.audit import AuditLog
 from backend.accounts.audit_query import AuditQuery
+from backend.accounts.invitations import InvitationService
+from backend.accounts.invites_repository import InvitesRepository
 from backend.accounts.links import LinkRepository
+from backend.accounts.mail import Mailer
+from backend.accounts.members_repository import MembersRepository
 from backend.accounts.oidc import OidcClients, oidc_http_client
 from backend.accounts.oidc_sign_in import OidcFlowStore, OidcSignIn
+from backend.accounts.password_resets import PasswordService
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.service import AccountsService, SessionPolicy
+from backend.accounts.workspaces import WorkspaceService
 from backend.credentials.crypto import SecretBox, load_secret
 from backend.credentials.providers import WorkspaceEmbedder, WorkspaceModels
 from backend.credentials.repository import CredentialRepository
@@ -57,6 +64,9 @@ class Services:
     settings: Settings
     db: Database
     accounts: AccountsService
+    workspaces: WorkspaceService
+    invitations: InvitationService
+    passwords: PasswordService
     workflows: WorkflowService
     credentials: CredentialService
     runs: RunService
@@ -118,31 +128,65 @@ class Services:
         control = RunControl(broker)
         oidc_http = oidc_http_client()
         accounts_repository = AccountsRepository()
+        accounts = AccountsService(
+            accounts_repository,
+            audit=audit,
+            sessions=SessionPolicy(
+                idle_seconds=settings.session_idle_seconds,
+                absolute_seconds=settings.session_absolute_seconds,
+            ),
+            on_revoked=revocations.publish,
+            on_access_changed=revocations.access_changed,
+        )
+        runs = RunService(
+            runs=run_repository,
+            store=store,
+            workflows=workflow_repository,
+            graphs=graphs,
+            engine=engine,
+            host=host,
+            credentials=credentials,
+            control=control,
+            limits=limits,
+        )
+        members = MembersRepository()
+        mailer = Mailer(settings.smtp_url, settings.mail_from)
+        links = LinkRepository()
         services = cls(
             settings=settings,
             db=db,
-            accounts=AccountsService(
-                accounts_repository,
+            accounts=accounts,
+            workspaces=WorkspaceService(
+                accounts=accounts,
+                members=members,
                 audit=audit,
-                sessions=SessionPolicy(
-                    idle_seconds=settings.session_idle_seconds,
-                    absolute_seconds=settings.session_absolute_seconds,
-                ),
-                on_revoked=revocations.publish,
+                runs=runs,
+                default_workspace=DEFAULT_WORKSPACE_SLUG,
+            ),
+            invitations=InvitationService(
+                accounts=accounts,
+                repository=accounts_repository,
+                members=members,
+                invites=InvitesRepository(),
+                links=links,
+                audit=audit,
+                mailer=mailer,
+                link_ttl_seconds=settings.link_ttl_seconds,
+            ),
+            passwords=PasswordService(
+                accounts=accounts,
+                repository=accounts_repository,
+                members=members,
+                invites=InvitesRepository(),
+                links=links,
+                access=AccessRepository(),
+                audit=audit,
+                mailer=mailer,
+                link_ttl_seconds=settings.link_ttl_seconds,
             ),
             workflows=WorkflowService(workflow_repository),
             credentials=credentials,
-            runs=RunService(
-                runs=run_repository,
-                store=store,
-                workflows=workflow_repository,
-                graphs=graphs,
-                engine=engine,
-                host=host,
-                credentials=credentials,
-                control=control,
-                limits=limits,
-            ),
+            runs=runs,
             live=LiveService(broker, run_repository),
             broker=broker,
             host=host,
@@ -152,7 +196,7 @@ class Services:
             oidc=OidcClients(settings.oidc_providers, oidc_http),
             oidc_http=oidc_http,
             oidc_flows=OidcFlowStore(),
-            oidc_sign_in=OidcSignIn(accounts_repository, LinkRepository(), audit),
+            oidc_sign_in=OidcSignIn(accounts_repository, links, audit),
             revocations=revocations,
             audit=AuditQuery(),
         )

@@ -13,17 +13,20 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, State
+from litestar.params import FromPath, FromQuery
 from litestar.status_codes import (
     HTTP_200_OK,
     HTTP_201_CREATED,
     HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_429_TOO_MANY_REQUESTS,
 )
 
 from backend.accounts.digests import csrf_token
+from backend.accounts.invitations import LinkInfo
 from backend.accounts.records import Caller
 from backend.accounts.service import SignedIn
 from backend.accounts.throttle import SignInThrottle
@@ -55,6 +58,33 @@ class SetupBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     email: Email
     password: Password
     display_name: Name = ""
+
+
+class AcceptInviteBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
+    """POST /auth/invite/accept: a new account for the invitation's email, from its link's token."""
+
+    token: Secret
+    password: Password
+    display_name: Name = ""
+
+
+class ResetPasswordBody(msgspec.Struct, forbid_unknown_fields=True):
+    """POST /auth/password/reset: a new password, from a reset link's token."""
+
+    token: Secret
+    password: Password
+
+
+def link_json(info: LinkInfo) -> dict[str, Any]:
+    """What GET /auth/links/{kind} answers about a valid link."""
+    return {
+        "kind": info.kind.value,
+        "workspace": {"name": info.workspace.name, "slug": info.workspace.slug},
+        "email": info.email,
+        "role": None if info.role is None else info.role.value,
+        "expiresAt": info.expires_at.isoformat(),
+        "accountExists": info.account_exists,
+    }
 
 
 def problem(status: int, code: str, message: str) -> Response[Any]:
@@ -210,3 +240,60 @@ class AuthController(Controller):
             },
             headers={"Cache-Control": "no-store"},
         )
+
+    @get("/links/{kind:str}")
+    async def link(
+        self, state: State, kind: FromPath[str], token: FromQuery[str | None] = None
+    ) -> Response[Any]:
+        """What an invitation (`invite`) or password-reset (`reset`) link is, for the page it opens.
+
+        404 for a wrong, used, withdrawn or expired link: the page then says so.
+        """
+        services: Services = state.services
+        info = None if not token else await services.invitations.describe(kind, token[:300])
+        if info is None:
+            return problem(HTTP_404_NOT_FOUND, "INVALID_LINK", "This link was used already, or is wrong.")
+        return Response(link_json(info), headers={"Cache-Control": "no-store"})
+
+    @post("/invite/accept")
+    async def accept_invite(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
+        """Create the invited person's account (EMAIL_TAKEN when they have one: they sign in and
+        accept over GraphQL), join the workspace, and sign in."""
+        services: Services = state.services
+        body = decode_json(request, await request.body(), AcceptInviteBody)
+        if isinstance(body, Response):
+            return body
+        result = await services.invitations.accept_as_new_account(
+            body.token,
+            body.password,
+            body.display_name,
+            client_address(request),
+            request.headers.get("user-agent"),
+        )
+        if isinstance(result, Refused):
+            return problem(HTTP_400_BAD_REQUEST, result.code, result.message)
+        workspace = result.workspace
+        return signed_in_response(
+            services.settings,
+            result.signed_in,
+            HTTP_201_CREATED,
+            {
+                "userId": str(result.signed_in.user_id),
+                "workspace": {"slug": workspace.slug, "name": workspace.name, "role": workspace.role.value},
+            },
+        )
+
+    @post("/password/reset", status_code=HTTP_200_OK)
+    async def reset_password(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
+        """Set a new password with a reset link's token; every session of that person ends, and this
+        browser is signed in afresh."""
+        services: Services = state.services
+        body = decode_json(request, await request.body(), ResetPasswordBody)
+        if isinstance(body, Response):
+            return body
+        result = await services.passwords.reset_password(
+            body.token, body.password, client_address(request), request.headers.get("user-agent")
+        )
+        if isinstance(result, Refused):
+            return problem(HTTP_400_BAD_REQUEST, result.code, result.message)
+        return signed_in_response(services.settings, result, HTTP_200_OK, {"userId": str(result.user_id)})

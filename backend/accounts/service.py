@@ -42,6 +42,9 @@ MAX_TOKEN_NAME = 200
 
 Revoked = Callable[[Sequence[UUID]], Awaitable[None]]
 """Told the ids of sessions and tokens just revoked (to close their open websockets)."""
+AccessChanged = Callable[[Sequence[tuple[UUID, UUID]]], Awaitable[None]]
+"""Told the (user, workspace) memberships whose role just changed or ended (to close the websockets
+acting with them, which then reconnect with what they may do now)."""
 
 
 class UnknownWorkspaceError(Exception):
@@ -81,7 +84,7 @@ def normalise_email(email: str) -> str | None:
     return email
 
 
-async def _nobody_to_tell(_ids: Sequence[UUID]) -> None:
+async def _nobody_to_tell(_ids: Sequence[object]) -> None:
     return None
 
 
@@ -97,6 +100,7 @@ class AccountsService:
         audit: AuditLog | None = None,
         sessions: SessionPolicy | None = None,
         on_revoked: Revoked = _nobody_to_tell,
+        on_access_changed: AccessChanged = _nobody_to_tell,
     ) -> None:
         self._repository = repository
         self._access = access or AccessRepository()
@@ -104,6 +108,7 @@ class AccountsService:
         self._audit = audit or AuditLog()
         self._sessions = sessions or SessionPolicy(idle_seconds=12 * 3600, absolute_seconds=7 * 24 * 3600)
         self.on_revoked = on_revoked
+        self.on_access_changed = on_access_changed
 
     # workspaces made by the system ---------------------------------------------------------------
 

@@ -8,11 +8,8 @@ from typing import Annotated
 import strawberry
 
 from backend.accounts.records import TokenRecord
-from backend.accounts.roles import Role
+from backend.accounts.types import Role  # registered as the GraphQL enum there, once
 from backend.gql.common import NotFound, Refused
-
-# The accounts slice's enum is the GraphQL enum: one source of truth for the role names.
-strawberry.enum(Role, name="Role", description="A role in a workspace, lowest first: viewer < runner < …")
 
 MAX_EXPIRY_DAYS = 3650
 

@@ -15,6 +15,7 @@ from strawberry.types import ExecutionContext
 from backend.accounts.audit_resolvers import AuditLogQuery
 from backend.accounts.resolvers import AccountsQuery
 from backend.accounts.token_resolvers import TokenMutation, TokenQuery
+from backend.accounts.workspace_resolvers import WorkspaceMutation, WorkspaceQuery
 from backend.credentials.resolvers import CredentialMutation, CredentialQuery
 from backend.gql.cost import CostModel, QueryCosts
 from backend.gql.error_log import log_errors
@@ -31,9 +32,12 @@ from backend.settings import Settings
 from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
 
 Query = merge_types(
-    "Query", (AccountsQuery, WorkflowQuery, RunQuery, CredentialQuery, TokenQuery, AuditLogQuery)
+    "Query",
+    (AccountsQuery, WorkspaceQuery, WorkflowQuery, RunQuery, CredentialQuery, TokenQuery, AuditLogQuery),
 )
-Mutation = merge_types("Mutation", (WorkflowMutation, RunMutation, CredentialMutation, TokenMutation))
+Mutation = merge_types(
+    "Mutation", (WorkspaceMutation, WorkflowMutation, RunMutation, CredentialMutation, TokenMutation)
+)
 Subscription = merge_types("Subscription", (RunSubscription,))
 
 ASSUMED_LIST_SIZE = 10

@@ -336,3 +336,35 @@ async def test_a_sweep_closes_the_websockets_of_tokens_that_expired_or_were_revo
         await on_spared.subscribe("1", VIEWER)
         payloads, _ = await on_spared.collect("1")
         assert payloads == [{"data": {"viewer": {"email": spared.email}}}]
+
+
+async def test_a_role_change_or_removal_closes_the_members_session_websockets_in_that_workspace(
+    server: Server, services: Services, tenant: Tenant
+) -> None:
+    someone = await person(services, tenant, Role.VIEWER)
+    user_id = str(someone.principal.user_id)
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as browser:
+        assert (
+            await browser.post("/auth/login", json={"email": someone.email, "password": PASSWORD})
+        ).is_success
+        cookie = browser.cookies[SESSION_COOKIE]
+
+        async def as_owner(name: str, **variables: Any) -> dict[str, Any]:
+            response = await browser.post(
+                "/graphql",
+                json={"query": operation(name), "variables": variables},
+                headers={"Authorization": f"Bearer {tenant.token}"},
+            )
+            body: dict[str, Any] = response.json()
+            return body
+
+        async with socket(server, cookie=cookie) as viewing:
+            assert await viewing.ask("{ viewer { role } }") == {"viewer": {"role": "viewer"}}
+            await as_owner("ChangeMemberRole", userId=user_id, role="EDITOR")
+            assert await viewing.closed() == (4403, "revoked")
+        async with socket(server, cookie=cookie) as editing:  # the same session connects again at once
+            assert await editing.ask("{ viewer { role } }") == {"viewer": {"role": "editor"}}
+            await as_owner("RemoveMember", userId=user_id)
+            assert await editing.closed() == (4403, "revoked")
+        async with socket(server, cookie=cookie) as removed:
+            assert await removed.ask("{ viewer { role } }") == {"viewer": None}
