@@ -120,6 +120,14 @@ class FlowloomTransportWSHandler(_Revocable, BaseGraphQLTransportWSHandler[Any, 
             return
         await super().handle_message(message)
 
+    async def handle_task_exception(self, error: Exception) -> None:
+        """A client that leaves while its operation sends a result is no error (Strawberry logged it
+        with a traceback); anything else is logged as Strawberry does."""
+        if isinstance(error, WebSocketDisconnected):
+            log.debug("a client left while its operation was sending: %r", error)
+            return
+        await super().handle_task_exception(error)
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         """Authenticate as Strawberry does (through `on_ws_connect`), then register for revocation."""
         await super().handle_connection_init(message)

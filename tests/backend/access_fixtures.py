@@ -24,7 +24,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
-from uuid import uuid4
+from uuid import UUID, uuid4
+
+from backend.accounts.repository import AccountsRepository
+from backend.accounts.roles import Role
 
 HUMAN_WORKFLOW = {"nodes": [{"id": "ask", "type": "human", "params": {"prompt": "OK?", "schema": {}}}]}
 """One human node: its runs wait (WAITING) until someone answers, so they stay still between cases."""
@@ -50,6 +53,11 @@ class Place(Protocol):
     @property
     def owner(self) -> Owner:
         """The workspace's owner."""
+        ...
+
+    @property
+    def id(self) -> UUID:
+        """The workspace's id."""
         ...
 
     async def value(self, kind: str, *, fresh: bool) -> str:
@@ -123,6 +131,28 @@ async def _token(place: Place) -> str:
     return token_id
 
 
+async def _member(place: Place) -> str:
+    """A viewer of the workspace (made in the database: joining takes another person's session)."""
+    repository = AccountsRepository()
+    email = f"member-{uuid4().hex[:10]}@{place.owner.marker}.test"
+    user_id = await repository.create_user(email, f"member of {place.owner.marker}", None)
+    if user_id is None:
+        raise AssertionError(f"{email} exists already")
+    await repository.add_member(place.id, user_id, Role.VIEWER)
+    return str(user_id)
+
+
+async def _invite(place: Place) -> str:
+    invited = await place.owner.data("InviteMember", email=f"{uuid4().hex[:10]}@invited.test", role="VIEWER")
+    invite_id: str = invited["inviteMember"]["invite"]["id"]
+    return invite_id
+
+
+async def _new_slug(place: Place) -> str:
+    del place  # a slug nobody has, wherever the case runs
+    return f"m-{uuid4().hex[:12]}"
+
+
 def _unknown_id() -> str:
     return str(uuid4())
 
@@ -132,6 +162,9 @@ KINDS: dict[str, Kind] = {
     "run": Kind(make=_waiting_run, unknown=_unknown_id),
     "credential": Kind(make=_credential, unknown=None),
     "token": Kind(make=_token, unknown=_unknown_id),
+    "member": Kind(make=_member, unknown=_unknown_id),
+    "invite": Kind(make=_invite, unknown=_unknown_id),
+    "new slug": Kind(make=_new_slug, unknown=None),
 }
 
 ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
@@ -144,6 +177,12 @@ ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
     ("name", "String"): Const("matrix workflow"),
     ("provider", "String"): Ref("credential"),
     ("apiKey", "String"): Const("sk-matrix"),
+    ("userId", "ID"): Ref("member"),
+    ("email", "String"): Const("invitee@matrix.test"),
+    ("token", "String"): Const("fll_not-a-real-invitation"),
+    ("current", "String"): Const("not the current password"),
+    ("new", "String"): Const("a new matrix password"),
+    ("confirmSlug", "String"): Const("not-this-workspace"),
 }
 FIELD_ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
     # (Type.field or input type, argument) → value, where name and type alone are ambiguous
@@ -155,8 +194,10 @@ FIELD_ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
     ("Mutation.retryRun", "id"): Ref("run"),
     ("SetCredentialInput", "provider"): Const("openai"),
     ("Mutation.revokeApiToken", "id"): Ref("token"),
+    ("Mutation.revokeInvite", "id"): Ref("invite"),
+    ("Mutation.createWorkspace", "slug"): Ref("new slug"),
 }
-ISOLATED: frozenset[str] = frozenset()
+ISOLATED: frozenset[str] = frozenset({"Mutation.leaveWorkspace"})
 """Fields whose every case runs in a throwaway workspace, as a throwaway member (`Type.field`)."""
 
 

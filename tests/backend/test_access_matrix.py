@@ -131,7 +131,8 @@ def server(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Iter
     process = Server(env).wait_ready()
     yield process
     assert process.stop() == 0, process.output()[-5000:]
-    assert "Traceback" not in process.output(), process.output()[-5000:]
+    output = process.output()
+    assert "Traceback" not in output, output[output.find("Traceback") - 2000 :][:8000]
 
 
 @pytest.fixture(scope="module")
