@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 from websockets.sync.connection import Connection
 
+from backend.gql.context import CSRF_HEADER, SESSION_COOKIE
 from tests.backend.fuzz_operations import (
     Operation,
     Pools,
@@ -65,20 +66,37 @@ def _encoded(body: dict[str, Any]) -> bytes:
 
 
 class Target:
-    """The server under test, a token for it, and ids of real objects on it."""
+    """The server under test, its owner's token and browser session, and ids of real objects on it.
 
-    def __init__(self, server: Server, token: str, pools: Pools) -> None:
+    HTTP operations go with the session (cookie and CSRF header), so the fields only a person with a
+    browser session may use (`createWorkspace`, `changePassword`, `acceptInvite`, …) are fuzzed too;
+    websockets authenticate with the token.
+    """
+
+    def __init__(self, server: Server, token: str, session: dict[str, str], pools: Pools) -> None:
         self.server = server
         self.token = token
+        self.session = session
         self.pools = pools
 
     def post(self, body: dict[str, Any]) -> httpx.Response:
         return httpx.post(
             f"{self.server.url}/graphql",
             content=_encoded(body),
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+            headers={**self.session, "Content-Type": "application/json"},
             timeout=60,
         )
+
+
+def _owner_session(server: Server) -> dict[str, str]:
+    """Set up the first owner with the link the server printed; the headers of their session."""
+    found = re.search(r"/setup\?token=(fll_\S+)", server.output_so_far())
+    assert found, server.output_so_far()
+    owner = {"token": found.group(1), "email": "owner@fuzz.test", "password": "fuzzing passphrase"}
+    created = httpx.post(f"{server.url}/auth/setup", json=owner, timeout=30)
+    assert created.status_code == 201, created.text
+    cookie = created.cookies[SESSION_COOKIE]
+    return {"Cookie": f"{SESSION_COOKIE}={cookie}", CSRF_HEADER: created.json()["csrfToken"]}
 
 
 def _data(target: Target, name: str, **variables: Any) -> dict[str, Any]:
@@ -113,7 +131,7 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     env = flowloom_env(FLOWLOOM_HOME=str(home))
     server = Server(env).wait_ready()
     token = run_cli("token", "create", env=env).stdout.strip()
-    target = Target(server, token, Pools(ids=()))
+    target = Target(server, token, _owner_session(server), Pools(ids=()))
     target.pools = _seed_objects(target)
     yield target
     assert httpx.get(f"{server.url}/healthz", timeout=5).json() == {"status": "ok"}
