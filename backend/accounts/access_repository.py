@@ -34,6 +34,10 @@ class SessionGrant:
     user_id: UUID
     created_at: datetime
     last_seen_at: datetime
+    workspace_id: UUID | None = None
+    """The workspace asked for, when the person is a member of it."""
+    role: Role | None = None
+    """Their role there."""
 
 
 _COLUMNS = "t.id, t.name, t.prefix, t.role, u.email, t.created_at, t.last_used_at, t.expires_at, t.revoked_at"
@@ -155,12 +159,23 @@ class AccessRepository:
         ).run()
         return UUID(str(rows[0]["id"]))
 
-    async def session_grant(self, secret_hash: str, idle_seconds: float) -> SessionGrant | None:
-        """A session that is neither revoked, nor past its absolute expiry, nor idle too long."""
+    async def session_grant(
+        self, secret_hash: str, idle_seconds: float, workspace_slug: str | None = None
+    ) -> SessionGrant | None:
+        """A session that is neither revoked, nor past its absolute expiry, nor idle too long, with
+        its person's membership of `workspace_slug` (None: their first workspace), in one statement:
+        every request of a browser asks both."""
         rows = await Session.raw(
-            "SELECT id, user_id, created_at, last_seen_at FROM sessions WHERE secret_hash = {} "
-            "AND revoked_at IS NULL AND expires_at > now() "
-            "AND last_seen_at > now() - make_interval(secs => {})",
+            "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, w.workspace_id, w.role "
+            "FROM sessions s LEFT JOIN LATERAL ("
+            " SELECT m.workspace_id, m.role FROM memberships m JOIN workspaces ws ON ws.id = m.workspace_id"
+            " WHERE m.user_id = s.user_id AND ws.deleted_at IS NULL AND ({}::text IS NULL OR ws.slug = {})"
+            " ORDER BY m.created_at, ws.id LIMIT 1"
+            ") w ON true "
+            "WHERE s.secret_hash = {} AND s.revoked_at IS NULL AND s.expires_at > now() "
+            "AND s.last_seen_at > now() - make_interval(secs => {})",
+            workspace_slug,
+            workspace_slug,
             secret_hash,
             idle_seconds,
         ).run()
@@ -172,6 +187,8 @@ class AccessRepository:
             user_id=row["user_id"],
             created_at=row["created_at"],
             last_seen_at=row["last_seen_at"],
+            workspace_id=row["workspace_id"],
+            role=None if row["role"] is None else Role(row["role"]),
         )
 
     async def touch_session(self, session_id: UUID) -> None:

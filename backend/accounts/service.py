@@ -272,16 +272,35 @@ class AccountsService:
 
     async def session_caller(self, secret: str | None, address: str | None = None) -> Caller | None:
         """Who a session cookie stands for; None for a missing, unknown, ended or idle session."""
+        found = await self.session(secret, address, None)
+        return None if found is None else found[0]
+
+    async def session(
+        self, secret: str | None, address: str | None, workspace_slug: str | None
+    ) -> tuple[Caller, Principal | None] | None:
+        """Who a session cookie stands for, and them acting in `workspace_slug` (None: their first
+        workspace; the principal is None when they are no member of it); None for a missing,
+        unknown, ended or idle session."""
         if not well_formed(secret, SESSION_PREFIX) or secret is None:
             return None
-        grant = await self._access.session_grant(digest(secret), self._sessions.idle_seconds)
+        grant = await self._access.session_grant(digest(secret), self._sessions.idle_seconds, workspace_slug)
         if grant is None:
             return None
         # touched at most once a minute, or ten times per idle period when that is shorter
         touch_after = min(TOUCH_INTERVAL, timedelta(seconds=self._sessions.idle_seconds / 10))
         if datetime.now(UTC) - grant.last_seen_at > touch_after:
             await self._access.touch_session(grant.session_id)
-        return Caller(user_id=grant.user_id, session_id=grant.session_id, address=address)
+        caller = Caller(user_id=grant.user_id, session_id=grant.session_id, address=address)
+        if grant.workspace_id is None or grant.role is None:
+            return caller, None
+        principal = Principal(
+            user_id=grant.user_id,
+            workspace_id=grant.workspace_id,
+            role=grant.role,
+            session_id=grant.session_id,
+            address=address,
+        )
+        return caller, principal
 
     async def sign_out(self, caller: Caller) -> None:
         """End the caller's session."""

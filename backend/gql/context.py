@@ -93,16 +93,17 @@ async def authenticate_connection(
         context.authenticate(await accounts.authenticate(token, address))
         return
     secret = connection.cookies.get(SESSION_COOKIE)
-    caller = await accounts.session_caller(secret, address)
-    if caller is None or secret is None:
+    found = await accounts.session(secret, address, workspace or None)
+    if found is None or secret is None:
         return
+    caller, principal = found
     if connection.scope["type"] == ScopeType.HTTP and connection.scope.get("method") != "GET":
         # GET is query-only (Strawberry refuses mutations over GET); anything else must prove it comes
         # from a page of ours. Websockets are guarded by the Origin check instead.
         context.csrf_failed = not hmac.compare_digest(
             connection.headers.get(CSRF_HEADER, ""), csrf_token(secret)
         )
-    context.authenticate(await accounts.principal(caller, workspace or None), caller)
+    context.authenticate(principal, caller)
 
 
 async def context_getter(request: ASGIConnection[Any, Any, Any, Any]) -> Context:
