@@ -318,7 +318,7 @@ async def failed_sign_ins(database_url: str) -> list[int]:
 
 
 def median_of(runs: list[Any]) -> Any:
-    """The median of each figure over the repetitions (nested dictionaries of numbers)."""
+    """The median of each figure over the repetitions; a ratio's is of the repetitions' own ratios."""
     if isinstance(runs[0], dict):
         return {key: median_of([run[key] for run in runs]) for key in runs[0]}
     return round(statistics.median(runs), 2)
