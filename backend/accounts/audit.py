@@ -26,6 +26,7 @@ class AuditAction(StrEnum):
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"
     MEMBER_INVITED = "member_invited"
+    INVITE_REVOKED = "invite_revoked"
     MEMBER_JOINED = "member_joined"
     ROLE_CHANGED = "role_changed"
     MEMBER_REMOVED = "member_removed"

@@ -149,8 +149,10 @@ class InvitationService:
     async def withdraw(self, principal: Principal, invite_id: str) -> UUID | NotFound:
         """Withdraw a pending invitation of the principal's workspace."""
         found = parse_id(invite_id)
-        if found is None or await self._invites.withdraw_invite(principal.workspace_id, found) is None:
+        email = None if found is None else await self._invites.withdraw_invite(principal.workspace_id, found)
+        if found is None or email is None:
             return NotFound(id=invite_id, message=f"no pending invitation {invite_id}")
+        await self._audit.record(AuditAction.INVITE_REVOKED, principal, target=email)
         return found
 
     async def accept(self, caller: Caller, secret: str) -> WorkspaceRecord | Refused:

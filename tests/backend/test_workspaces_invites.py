@@ -177,7 +177,7 @@ async def test_an_invitation_for_another_email_is_refused_and_stays_usable_by_it
 
 
 async def test_a_withdrawn_invitation_no_longer_works(
-    owner: Browser, clients: Clients, services: Services
+    owner: Browser, clients: Clients, services: Services, tenant: Tenant
 ) -> None:
     issued = await invite(owner, "withdrawn@example.com")
     invite_id = issued["invite"]["id"]
@@ -196,6 +196,8 @@ async def test_a_withdrawn_invitation_no_longer_works(
     assert twice["__typename"] == foreign["__typename"] == "NotFound"
     assert described.status_code == 404
     assert accepted.json()["error"]["code"] == "INVALID_LINK"
+    actions = await audit_actions(services, tenant.principal.workspace_id)
+    assert actions[-2:] == ["member_invited", "invite_revoked"]  # the failed attempts are not changes
 
 
 async def test_the_invitations_of_a_deleted_workspace_no_longer_work(
