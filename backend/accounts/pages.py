@@ -27,7 +27,7 @@ _SECURITY_HEADERS = {
 
 
 def _read(name: str) -> str:
-    return (files("backend.accounts") / "pages" / name).read_text(encoding="utf-8")
+    return (files("backend.accounts.static") / name).read_text(encoding="utf-8")
 
 
 @get(PAGE_ROUTES, sync_to_thread=False, include_in_schema=False)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import asyncpg
+import httpx
 import pytest
 
 from tests.fixtures_data import seed_workflow
@@ -174,5 +175,8 @@ def test_the_installed_package_migrates_a_fresh_database_and_serves_graphql(
             {"input": {"name": "Packaged", "definition": seed_workflow()}},
         )
         assert created["data"]["createWorkflow"]["__typename"] == "Workflow", created
+        # the account pages ship as package data
+        assert httpx.get(f"{server.url}/signin", timeout=10).status_code == 200
+        assert "/auth/login" in httpx.get(f"{server.url}/auth/pages/account.js", timeout=10).text
     finally:
         assert server.stop() == 0, server.output()
