@@ -19,6 +19,7 @@ from backend.health import healthz, readyz
 from backend.ratelimit import rate_limit_middlewares, rate_limit_stores
 from backend.services import Services
 from backend.settings import Settings
+from backend.webapp import built_app, web_app_handler
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
@@ -43,12 +44,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     state: dict[str, object] = {THROTTLE: SignInThrottle(sign_in_store)}
     if services is not None:
         state["services"] = services
+    web_root = built_app(settings.web_dir)
+    # the web app implements the account pages' routes (/setup, /signin, ...) itself
+    pages = [account_page] if web_root is None else [web_app_handler(web_root)]
     return Litestar(
         route_handlers=[
             make_controller(schema, settings),
             AuthController,
             OidcController,
-            account_page,
+            *pages,
             account_asset,
             healthz,
             readyz,

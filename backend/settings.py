@@ -25,6 +25,12 @@ def _flag(value: str | None) -> bool | None:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+def _source_web_dir() -> Path | None:
+    """`frontend/dist` of the source checkout this code runs from; None for an installed package."""
+    root = Path(__file__).resolve().parent.parent
+    return root / "frontend" / "dist" if (root / "pyproject.toml").is_file() else None
+
+
 @dataclass(frozen=True)
 class OidcProviderSettings:
     """One OpenID Connect provider people may sign in with (`FLOWLOOM_OIDC_<ID>_*`)."""
@@ -148,6 +154,9 @@ class Settings:
     only shown to whoever created them."""
     mail_from: str = "flowloom@localhost"
     """Sender of invite and reset mails."""
+    web_dir: Path | None = None
+    """The built web app (`index.html` and `assets/`) served at `/`; None, or a directory without
+    `index.html`: the API alone, with the server-rendered account pages."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
 
@@ -210,6 +219,9 @@ class Settings:
             link_ttl_seconds=float(env.get("FLOWLOOM_LINK_TTL_SECONDS", str(7 * 24 * 3600))),
             smtp_url=env.get("FLOWLOOM_SMTP_URL") or None,
             mail_from=env.get("FLOWLOOM_MAIL_FROM") or "flowloom@localhost",
+            web_dir=Path(env["FLOWLOOM_WEB_DIR"]).expanduser()
+            if env.get("FLOWLOOM_WEB_DIR")
+            else _source_web_dir(),
         )
 
     @property
