@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run migrate test lint format typecheck schema bench clean node-clients
+.PHONY: help install install-dev run migrate test lint format typecheck schema bench clean node-clients web web-test
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ install: $(VENV)/.installed ## Create .venv and install Flowloom
 
 install-dev: $(VENV)/.installed-dev ## Install Flowloom with the development tools
 
-run: install ## Migrate and serve on http://$(HOST):$(PORT) (embedded PostgreSQL unless DATABASE_URL is set)
+run: install web ## Build the web app if stale, migrate, serve http://$(HOST):$(PORT) (embedded PostgreSQL unless DATABASE_URL)
 	$(BIN)/flowloom migrate
 	$(BIN)/flowloom serve --host $(HOST) --port $(PORT)
 
@@ -44,8 +44,14 @@ format: install-dev ## Format and auto-fix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint node-clients ## Lint, then run the whole test suite
+test: lint node-clients web-test ## Lint, check the web app, then run the whole test suite
 	$(BIN)/pytest
+
+web: ## Build the web app (frontend/dist) when missing or older than its sources; needs Node >= 20
+	frontend/ci.sh build
+
+web-test: install ## The web app's checks: codegen up to date, lint, build, Vitest, Playwright in Chromium
+	frontend/ci.sh test
 
 NODE_CLIENT := tests/clients/node
 

@@ -114,6 +114,7 @@ def _file_response(file: Path, cache_control: str) -> File:
     return File(
         path=file,
         media_type=media_type,
+        filename=file.name,
         content_disposition_type="inline",
         headers={**SECURITY_HEADERS, "Cache-Control": cache_control},
     )
