@@ -229,3 +229,12 @@ def test_a_source_checkout_serves_its_own_build_unless_told_otherwise(tmp_path: 
 
     assert Settings.from_env({}).web_dir == repo / "frontend" / "dist"
     assert Settings.from_env({"FLOWLOOM_WEB_DIR": str(tmp_path)}).web_dir == tmp_path
+
+
+def test_the_image_builds_the_web_app_and_serves_it_through_flowloom_web_dir() -> None:
+    dockerfile = (Path(__file__).resolve().parents[2] / "Dockerfile").read_text()
+
+    assert "RUN npm run build" in dockerfile
+    assert "COPY --from=web /src/frontend/dist ./web" in dockerfile
+    assert "WORKDIR /app" in dockerfile
+    assert "FLOWLOOM_WEB_DIR=/app/web" in dockerfile
