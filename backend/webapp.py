@@ -70,7 +70,14 @@ _MEDIA_TYPES = {
     ".wasm": "application/wasm",
     ".woff2": "font/woff2",
 }
-_METHODS = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]
+_METHODS = [
+    HttpMethod.GET,
+    HttpMethod.HEAD,
+    HttpMethod.POST,
+    HttpMethod.PUT,
+    HttpMethod.PATCH,
+    HttpMethod.DELETE,
+]
 
 
 def built_app(web_dir: Path | None) -> Path | None:
@@ -135,7 +142,7 @@ def web_app_handler(root: Path) -> HTTPRouteHandler:
         """A file of the build, or `index.html` for the app's client-side routes."""
         path: str = request.scope["path"]  # percent-decoded: %2e%2e arrives as ..
         # Only reads are the app's; other methods on paths without a route are unknown resources.
-        if request.method != "GET" or _is_api(path):
+        if request.method not in {"GET", "HEAD"} or _is_api(path):
             raise NotFoundException
         if path == "/":
             return _file_response(index, REVALIDATE)

@@ -87,7 +87,7 @@ check() {
     fi
     npm run lint
     npm run build
-    npm test
+    npm test -- --passWithNoTests  # green until the first unit test lands
     if [[ -n $(compgen -G 'playwright.config.*') ]]; then
         export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
         if [[ ! -x $CHROMIUM_PATH ]]; then

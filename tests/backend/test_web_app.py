@@ -107,6 +107,15 @@ async def test_unhashed_files_of_the_build_are_served_revalidated(web: httpx.Asy
     assert icon.headers["cache-control"] == "no-cache"
 
 
+async def test_head_answers_like_get_without_the_body(web: httpx.AsyncClient) -> None:
+    page = await web.head("/workflows/42")
+    script = await web.head("/assets/x-abc123.js")
+
+    assert (page.status_code, page.headers["cache-control"]) == (200, "no-cache")
+    assert script.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert page.content == b""
+
+
 async def test_a_missing_asset_is_a_404_not_the_page(web: httpx.AsyncClient) -> None:
     missing = await web.get("/assets/x-old999.js")
 
