@@ -43,10 +43,16 @@ class Installation:
 
 
 def docker_build_context(destination: Path) -> Path:
-    """Copy what the Dockerfile's COPY lines copy into the image's /app, and nothing else."""
-    for line in (ROOT / "Dockerfile").read_text().splitlines():
+    """Copy what the Dockerfile's COPY lines copy into the image's /app, and nothing else.
+
+    Only the final stage's lines from the build context: the web app's stage and what the final
+    stage copies from it (`COPY --from=web`) hold no Python.
+    """
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    final_stage = max(i for i, line in enumerate(lines) if line.startswith("FROM "))
+    for line in lines[final_stage:]:
         words = line.split()
-        if words[:1] != ["COPY"]:
+        if words[:1] != ["COPY"] or words[1].startswith("--from="):
             continue
         *sources, target = words[1:]
         for source in sources:
