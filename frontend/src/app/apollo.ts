@@ -1,0 +1,52 @@
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client'
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions'
+import { OperationTypeNode } from 'graphql'
+import { createClient } from 'graphql-ws'
+
+/** What every request of one client acts with: the session's CSRF token and the workspace's slug. */
+export interface ClientScope {
+  csrfToken: string
+  workspace: string
+}
+
+function websocketUrl(): string {
+  const url = new URL('/graphql', window.location.href)
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+  return url.toString()
+}
+
+/**
+ * The link that names the workspace and carries the CSRF token on every HTTP request. The session
+ * itself travels in its HttpOnly cookie: the page never holds a credential of its own.
+ */
+export function scopeLink(scope: ClientScope): ApolloLink {
+  return new ApolloLink((operation, forward) => {
+    operation.setContext(({ headers }: { headers?: Record<string, string> }) => ({
+      headers: {
+        ...headers,
+        'X-CSRF-Token': scope.csrfToken,
+        // no workspace yet (accepting a first invitation): the server picks the person's first one
+        ...(scope.workspace ? { 'X-Flowloom-Workspace': scope.workspace } : {}),
+      },
+    }))
+    return forward(operation)
+  })
+}
+
+/** One Apollo client for one workspace: queries and mutations over HTTP, subscriptions over graphql-ws. */
+export function createApolloClient(scope: ClientScope): ApolloClient {
+  const http = ApolloLink.from([scopeLink(scope), new HttpLink({ uri: '/graphql', credentials: 'same-origin' })])
+  const ws = new GraphQLWsLink(
+    createClient({
+      url: websocketUrl(),
+      lazy: true,
+      retryAttempts: 5,
+      // the cookie authenticates the socket; the payload only says which workspace it acts in
+      connectionParams: { workspace: scope.workspace },
+    }),
+  )
+  return new ApolloClient({
+    link: ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, ws, http),
+    cache: new InMemoryCache(),
+  })
+}

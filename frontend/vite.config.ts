@@ -1,0 +1,38 @@
+/// <reference types="vitest/config" />
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vite'
+
+// Where `vite preview` forwards the API while `flowloom serve` does not serve dist/ itself yet: the
+// browser keeps one origin, so the session cookie, CSRF header and websocket origin check all hold.
+const api = process.env.FLOWLOOM_API_URL ?? 'http://127.0.0.1:8000'
+const port = Number(process.env.FLOWLOOM_PREVIEW_PORT ?? 4173)
+const proxy = {
+  '/graphql': { target: api, ws: true },
+  '/auth': { target: api },
+}
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+)[\\/]/ },
+            { name: 'apollo', test: /node_modules[\\/](@apollo|graphql|graphql-ws|rxjs|@wry|optimism)[\\/]/ },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/, priority: 10 },
+          ],
+        },
+      },
+    },
+  },
+  server: { proxy },
+  preview: { host: '127.0.0.1', port, strictPort: true, proxy },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    css: false,
+  },
+})
