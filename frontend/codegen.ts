@@ -5,6 +5,11 @@ const config: CodegenConfig = {
   schema: '../schema.graphql',
   documents: ['../graphql/*.graphql'],
   generates: {
+    // union and interface members, so Apollo's cache matches `... on Workflow` in a union's answer
+    'src/gql/possibleTypes.ts': {
+      plugins: ['fragment-matcher'],
+      config: { module: 'es2015', apolloClientVersion: 3, useExplicitTyping: true },
+    },
     'src/gql/': {
       preset: 'client',
       presetConfig: { fragmentMasking: false },

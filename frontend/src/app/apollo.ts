@@ -2,6 +2,7 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/clien
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions'
 import { OperationTypeNode } from 'graphql'
 import { createClient } from 'graphql-ws'
+import introspection from '../gql/possibleTypes'
 
 /** What every request of one client acts with: the session's CSRF token and the workspace's slug. */
 export interface ClientScope {
@@ -33,6 +34,11 @@ export function scopeLink(scope: ClientScope): ApolloLink {
   })
 }
 
+/** The cache, told which types each union holds (from codegen) so `... on X` matches in answers. */
+export function createCache(): InMemoryCache {
+  return new InMemoryCache({ possibleTypes: introspection.possibleTypes })
+}
+
 /** One Apollo client for one workspace: queries and mutations over HTTP, subscriptions over graphql-ws. */
 export function createApolloClient(scope: ClientScope): ApolloClient {
   const http = ApolloLink.from([scopeLink(scope), new HttpLink({ uri: '/graphql', credentials: 'same-origin' })])
@@ -47,6 +53,6 @@ export function createApolloClient(scope: ClientScope): ApolloClient {
   )
   return new ApolloClient({
     link: ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, ws, http),
-    cache: new InMemoryCache(),
+    cache: createCache(),
   })
 }

@@ -35,7 +35,11 @@ export function CreateWorkflowModal({
   const [problems, setProblems] = useState<readonly ProblemFieldsFragment[]>([])
   const [error, setError] = useState<string | null>(null)
   const [create, { loading }] = useMutation(CreateWorkflowDocument, {
-    refetchQueries: [{ query: WorkflowsDocument, variables: { first: WORKFLOWS_PAGE } }],
+    // only a created workflow changes the list; a refused one leaves it as it was
+    refetchQueries: (result) =>
+      result.data?.createWorkflow.__typename === 'Workflow'
+        ? [{ query: WorkflowsDocument, variables: { first: WORKFLOWS_PAGE } }]
+        : [],
     awaitRefetchQueries: true,
   })
 
