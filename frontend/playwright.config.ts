@@ -4,6 +4,11 @@ import { API_PORT, APP_ORIGIN, PREVIEW_PORT } from './e2e/ports.ts'
 // Debian's Chromium, never a downloaded browser (`npx playwright install` is not used here).
 export default defineConfig({
   testDir: 'e2e',
+  // one server for the run: the workflows spec creates the first owner the links spec signs in as
+  projects: [
+    { name: 'first-owner', testMatch: 'workflows.spec.ts' },
+    { name: 'links', testMatch: 'links.spec.ts', dependencies: ['first-owner'] },
+  ],
   outputDir: 'test-results',
   workers: 1,
   timeout: 60_000,

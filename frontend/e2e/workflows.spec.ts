@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { STATE_FILE } from './global-setup.ts'
+import { OWNER } from './owner.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const shots = path.resolve(here, '..', 'test-results')
-const OWNER = { email: 'ada@example.com', name: 'Ada Lovelace', password: 'correct horse battery' }
 
 test('the first owner sets up, imports, sees and deletes a workflow', async ({ page }) => {
   const errors: string[] = []

@@ -1,4 +1,4 @@
-import { Button, List, Space, Tag, Typography } from 'antd'
+import { Button, Space, Tag, Typography } from 'antd'
 import { Link, useNavigate } from 'react-router'
 import { useSession } from '../../../app/sessionContext'
 import { AuthCard } from '../../../components/AuthCard'
@@ -10,20 +10,21 @@ export function AccountPage() {
   if (!session) return null
   return (
     <AuthCard title={`Signed in as ${session.user.email}`}>
-      <List
-        aria-label="Your workspaces"
-        dataSource={session.workspaces}
-        locale={{ emptyText: 'You belong to no workspace yet. Ask an admin for an invitation.' }}
-        renderItem={(workspace) => (
-          <List.Item>
-            <Space>
-              <Link to={`/w/${workspace.slug}/workflows`}>{workspace.name}</Link>
-              <Typography.Text type="secondary">{workspace.slug}</Typography.Text>
-              <Tag>{workspace.role.toLowerCase()}</Tag>
-            </Space>
-          </List.Item>
-        )}
-      />
+      {session.workspaces.length === 0 ? (
+        <Typography.Paragraph>You belong to no workspace yet. Ask an admin for an invitation.</Typography.Paragraph>
+      ) : (
+        <ul aria-label="Your workspaces" style={{ listStyle: 'none', padding: 0 }}>
+          {session.workspaces.map((workspace) => (
+            <li key={workspace.id} style={{ padding: '8px 0' }}>
+              <Space>
+                <Link to={`/w/${workspace.slug}/workflows`}>{workspace.name}</Link>
+                <Typography.Text type="secondary">{workspace.slug}</Typography.Text>
+                <Tag>{workspace.role.toLowerCase()}</Tag>
+              </Space>
+            </li>
+          ))}
+        </ul>
+      )}
       <Typography.Paragraph type="secondary">
         Programs use the GraphQL API at /graphql with a token (flowloom token create).
       </Typography.Paragraph>
