@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { API_PORT, APP_ORIGIN } from './ports.ts'
+import { API_PORT } from './ports.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repo = path.resolve(here, '..', '..')
@@ -45,8 +45,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       FLOWLOOM_HOME: home,
       FLOWLOOM_RATE_LIMIT_PER_MINUTE: '0',
       FLOWLOOM_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-      // the browser's origin is the preview's, which forwards to this server
-      FLOWLOOM_ALLOWED_ORIGINS: APP_ORIGIN,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -30,6 +30,21 @@ test('an invited person joins with a password, then resets it from an admin’s 
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page).toHaveURL(/\/w\/default\/workflows$/)
 
+  // the session's websocket: through the same origin, authenticated by the cookie, workspace in init
+  const ack = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const socket = new WebSocket(`ws://${location.host}/graphql`, 'graphql-transport-ws')
+        socket.onopen = () => socket.send(JSON.stringify({ type: 'connection_init', payload: { workspace: 'default' } }))
+        socket.onmessage = (event) => {
+          resolve(String((JSON.parse(String(event.data)) as { type: string }).type))
+          socket.close()
+        }
+        socket.onclose = (event) => resolve(`closed ${event.code}`)
+      }),
+  )
+  expect(ack).toBe('connection_ack')
+
   const invited = await graphql(
     page.request,
     'mutation($email: String!, $role: Role!) { inviteMember(email: $email, role: $role) { __typename ... on IssuedInvite { url } } }',
