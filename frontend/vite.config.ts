@@ -36,5 +36,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // antd's table and modal render slowly in jsdom on a busy 2-core machine; a cold run needs headroom
+    testTimeout: 20_000,
   },
 })

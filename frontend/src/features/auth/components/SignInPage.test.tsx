@@ -53,7 +53,7 @@ describe('SignInPage', () => {
   })
 
   it('shows the server’s refusal of a wrong password', async () => {
-    const user = userEvent.setup()
+    const user = userEvent.setup({ delay: null })
     serve({
       '/auth/providers': NO_PROVIDERS,
       '/auth/login': {
@@ -69,7 +69,7 @@ describe('SignInPage', () => {
   })
 
   it('signs in, reads the session and goes to `next` (a path on this site only)', async () => {
-    const user = userEvent.setup()
+    const user = userEvent.setup({ delay: null })
     const calls = serve({
       '/auth/providers': NO_PROVIDERS,
       '/auth/login': { status: 200, body: { userId: 'u1', csrfToken: 'c1' } },

@@ -66,7 +66,7 @@ describe('WorkflowsPage', () => {
   })
 
   it('filters by name as the person types', async () => {
-    const user = userEvent.setup()
+    const user = userEvent.setup({ delay: null })
     renderPage([listing(workflow('1', 'Seed'), workflow('2', 'Nightly report'))])
     await screen.findByRole('row', { name: /Seed/ })
     await user.type(screen.getByRole('searchbox', { name: 'Search workflows' }), 'night')
@@ -85,7 +85,7 @@ describe('WorkflowsPage', () => {
   })
 
   it('shows the server’s problems with a new workflow in words', async () => {
-    const user = userEvent.setup()
+    const user = userEvent.setup({ delay: null })
     const definition = { nodes: [{ id: 'a', type: 'nope' }], edges: [] }
     renderPage([
       listing(),
@@ -116,7 +116,7 @@ describe('WorkflowsPage', () => {
   })
 
   it('refuses a definition that is not JSON before asking the server', async () => {
-    const user = userEvent.setup()
+    const user = userEvent.setup({ delay: null })
     renderPage([listing()])
     await user.click(await screen.findByRole('button', { name: 'New workflow' }))
     const dialog = await screen.findByRole('dialog', { name: 'New workflow' })
@@ -130,7 +130,7 @@ describe('WorkflowsPage', () => {
   })
 
   it('deletes a workflow only after confirmation', async () => {
-    const user = userEvent.setup()
+    const user = userEvent.setup({ delay: null })
     renderPage([
       listing(workflow('1', 'Seed')),
       {
