@@ -91,4 +91,13 @@ test('an invited person joins with a password, then resets it from an admin’s 
   await expect(resetter.getByRole('list', { name: 'Your workspaces' })).toContainText('viewer')
   await resetter.screenshot({ path: path.join(shots, '13-account.png') })
   await other.close()
+
+  // the owner's session ends behind the page's back: its next request (401) sends it to sign in
+  const session = (await (await page.request.get('/auth/session')).json()) as { csrfToken: string }
+  await page.request.post('/auth/logout', { headers: { 'X-CSRF-Token': session.csrfToken } })
+  await page.getByRole('button', { name: 'New workflow' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New workflow' })
+  await dialog.getByLabel('Name').fill('Too late')
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(page).toHaveURL(/\/signin\?next=%2Fw%2Fdefault%2Fworkflows$/)
 })

@@ -10,11 +10,14 @@ import { useSession } from './sessionContext'
  * the workspace named in the URL (so a reload or a shared link keeps it; nothing goes to storage).
  */
 export function WorkspaceLayout() {
-  const { session, signOut } = useSession()
+  const { session, signOut, refresh } = useSession()
   const { workspace = '' } = useParams()
   const navigate = useNavigate()
   const csrfToken = session?.csrfToken ?? ''
-  const client = useMemo(() => createApolloClient({ csrfToken, workspace }), [csrfToken, workspace])
+  const client = useMemo(
+    () => createApolloClient({ csrfToken, workspace, onSessionChanged: () => void refresh() }),
+    [csrfToken, workspace, refresh],
+  )
   const current = session?.workspaces.find((item) => item.slug === workspace)
 
   return (

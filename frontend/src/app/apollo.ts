@@ -1,4 +1,6 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client'
+import { ServerError } from '@apollo/client/errors'
+import { ErrorLink } from '@apollo/client/link/error'
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions'
 import { OperationTypeNode } from 'graphql'
 import { createClient } from 'graphql-ws'
@@ -8,7 +10,16 @@ import introspection from '../gql/possibleTypes'
 export interface ClientScope {
   csrfToken: string
   workspace: string
+  /**
+   * Called when the server says the session may have changed: an HTTP 401 or 403 (ended session,
+   * CSRF refused) or a websocket closed with 4401/4403 (revoked, or a role changed). The app reads
+   * `/auth/session` again, which signs the page out or picks up the new role.
+   */
+  onSessionChanged?: () => void
 }
+
+/** Websocket close codes with which the server ends a session's or membership's sockets. */
+const SESSION_CLOSE_CODES = new Set([4401, 4403])
 
 function websocketUrl(): string {
   const url = new URL('/graphql', window.location.href)
@@ -41,7 +52,14 @@ export function createCache(): InMemoryCache {
 
 /** One Apollo client for one workspace: queries and mutations over HTTP, subscriptions over graphql-ws. */
 export function createApolloClient(scope: ClientScope): ApolloClient {
-  const http = ApolloLink.from([scopeLink(scope), new HttpLink({ uri: '/graphql', credentials: 'same-origin' })])
+  const sessionLink = new ErrorLink(({ error }) => {
+    if (ServerError.is(error) && (error.statusCode === 401 || error.statusCode === 403)) scope.onSessionChanged?.()
+  })
+  const http = ApolloLink.from([
+    sessionLink,
+    scopeLink(scope),
+    new HttpLink({ uri: '/graphql', credentials: 'same-origin' }),
+  ])
   const ws = new GraphQLWsLink(
     createClient({
       url: websocketUrl(),
@@ -49,6 +67,12 @@ export function createApolloClient(scope: ClientScope): ApolloClient {
       retryAttempts: 5,
       // the cookie authenticates the socket; the payload only says which workspace it acts in
       connectionParams: { workspace: scope.workspace },
+      on: {
+        closed: (event) => {
+          const code = (event as { code?: unknown } | undefined)?.code
+          if (typeof code === 'number' && SESSION_CLOSE_CODES.has(code)) scope.onSessionChanged?.()
+        },
+      },
     }),
   )
   return new ApolloClient({
