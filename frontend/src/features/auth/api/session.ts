@@ -66,12 +66,13 @@ export interface Provider {
 }
 
 /** The sign-in page's choices (`/auth/providers`). */
-export async function fetchProviders(): Promise<{ password: boolean; providers: Provider[] }> {
+export async function fetchProviders(): Promise<{ password: boolean; providers: Provider[]; setupRequired: boolean }> {
   const result = await rest('/auth/providers')
   const record = asRecord(result.data)
   const list = Array.isArray(record?.providers) ? record.providers : []
   return {
     password: record?.password !== false,
+    setupRequired: record?.setupRequired === true,
     providers: list.flatMap((item: unknown) => {
       const id = stringField(item, 'id')
       const loginUrl = stringField(item, 'loginUrl')

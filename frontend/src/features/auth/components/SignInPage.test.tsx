@@ -40,6 +40,12 @@ describe('SignInPage', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Sign-in failed (something_new).')
   })
 
+  it('points to the setup link while nobody can sign in', async () => {
+    serve({ '/auth/providers': { status: 200, body: { password: true, providers: [], setupRequired: true } } })
+    renderAt(<SignInPage />, { path: '/signin', pattern: '/signin' })
+    expect(await screen.findByText(/Nobody can sign in yet/)).toBeInTheDocument()
+  })
+
   it('offers one button per OpenID provider, coming back to `next`', async () => {
     serve({
       '/auth/providers': {

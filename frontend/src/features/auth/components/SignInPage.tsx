@@ -1,6 +1,6 @@
 import { Button, Divider, Flex, Form, Input } from 'antd'
 import { useEffect, useState } from 'react'
-import { useNavigate, useSearchParams } from 'react-router'
+import { Navigate, useNavigate, useSearchParams } from 'react-router'
 import { useSession } from '../../../app/sessionContext'
 import { AuthCard } from '../../../components/AuthCard'
 import { errorText, rest } from '../../../lib/rest'
@@ -16,18 +16,21 @@ interface Credentials {
 export function SignInPage() {
   const [params] = useSearchParams()
   const navigate = useNavigate()
-  const { refresh } = useSession()
+  const { refresh, session } = useSession()
   const next = safeNext(params.get('next'))
   const code = params.get('error')
   const [error, setError] = useState<string | null>(code ? signInErrorText(code) : null)
   const [providers, setProviders] = useState<Provider[]>([])
+  const [setupRequired, setSetupRequired] = useState(false)
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
     let live = true
     fetchProviders()
       .then((answer) => {
-        if (live) setProviders(answer.providers)
+        if (!live) return
+        setProviders(answer.providers)
+        setSetupRequired(answer.setupRequired)
       })
       .catch(() => {
         // without the list there are no provider buttons; the password form still works
@@ -52,8 +55,14 @@ export function SignInPage() {
     }
   }
 
+  // someone already signed in (a bookmark, the back button) goes straight on
+  if (session && !busy) return <Navigate to={next} replace />
+
+  const setupNote = setupRequired
+    ? 'Nobody can sign in yet: open the one-time setup link that flowloom serve printed when it started.'
+    : null
   return (
-    <AuthCard title="Sign in" error={error}>
+    <AuthCard title="Sign in" error={error} note={setupNote}>
       <Form<Credentials> layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false}>
         <Form.Item label="Email" name="email" rules={[{ required: true, message: 'Enter your email.' }]}>
           <Input type="email" autoComplete="email" />
