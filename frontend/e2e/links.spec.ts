@@ -92,6 +92,46 @@ test('an invited person joins with a password, then resets it from an admin’s 
   await resetter.screenshot({ path: path.join(shots, '13-account.png') })
   await other.close()
 
+  // signed in, grace accepts an invitation to a second workspace and switches between the two
+  const created = await graphql(
+    page.request,
+    'mutation { createWorkspace(name: "Research", slug: "research") { __typename ... on Workspace { slug } } }',
+    {},
+  )
+  expect(created.data.createWorkspace.slug).toBe('research')
+  const research = await page.request.post('/graphql', {
+    headers: {
+      'X-CSRF-Token': ((await (await page.request.get('/auth/session')).json()) as { csrfToken: string }).csrfToken,
+      'X-Flowloom-Workspace': 'research',
+    },
+    data: {
+      query:
+        'mutation($email: String!) { inviteMember(email: $email, role: EDITOR) { __typename ... on IssuedInvite { url } } }',
+      variables: { email: 'grace@example.com' },
+    },
+  })
+  const second = (await research.json()) as { data: { inviteMember: { url: string } } }
+  const again = await browser.newContext()
+  const graceAgain = await again.newPage()
+  await graceAgain.goto('/signin')
+  await graceAgain.getByLabel('Email').fill('grace@example.com')
+  await graceAgain.getByLabel('Password').fill('second password here')
+  await graceAgain.getByRole('button', { name: 'Sign in' }).click()
+  await expect(graceAgain).toHaveURL(/\/w\/default\/workflows$/)
+  await graceAgain.goto(pathOf(second.data.inviteMember.url))
+  await expect(graceAgain.getByText('You are invited to Research as editor (grace@example.com).')).toBeVisible()
+  await graceAgain.getByRole('button', { name: 'Accept invitation' }).click()
+  await expect(graceAgain).toHaveURL(/\/w\/research\/workflows$/)
+  // an editor there: the create controls show
+  await expect(graceAgain.getByRole('button', { name: 'New workflow' })).toBeVisible()
+  await graceAgain.getByRole('combobox', { name: 'Workspace' }).click()
+  // antd's role=option elements are a hidden list for screen readers; a person clicks the visible item
+  await graceAgain.locator('.ant-select-item-option').filter({ hasText: 'Default workspace' }).click()
+  await expect(graceAgain).toHaveURL(/\/w\/default\/workflows$/)
+  await expect(graceAgain.getByRole('button', { name: 'New workflow' })).toHaveCount(0)
+  await graceAgain.screenshot({ path: path.join(shots, '14-switched.png') })
+  await again.close()
+
   // the owner's session ends behind the page's back: its next request (401) sends it to sign in
   const session = (await (await page.request.get('/auth/session')).json()) as { csrfToken: string }
   await page.request.post('/auth/logout', { headers: { 'X-CSRF-Token': session.csrfToken } })
