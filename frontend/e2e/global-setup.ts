@@ -50,7 +50,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   })
   server.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()))
   server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()))
-  const printed = await waitForSetupLink(server, () => log)
+  let printed: string
+  try {
+    printed = await waitForSetupLink(server, () => log)
+  } catch (error) {
+    // no teardown runs when the setup fails: stop the server and remove its home here
+    server.kill('SIGTERM')
+    rmSync(home, { recursive: true, force: true })
+    throw error
+  }
   // the server prints its own address; the browser opens the same path on the app's origin
   const link = new URL(printed)
   mkdirSync(path.dirname(STATE_FILE), { recursive: true })
