@@ -1,0 +1,44 @@
+import { defineConfig } from '@playwright/test'
+import { API_PORT, APP_ORIGIN, PREVIEW_PORT } from './e2e/ports.ts'
+
+// Debian's Chromium, never a downloaded browser (`npx playwright install` is not used here).
+export default defineConfig({
+  testDir: 'e2e',
+  // one server for the run: the workflows spec creates the first owner the links spec signs in as
+  projects: [
+    { name: 'first-owner', testMatch: 'workflows.spec.ts' },
+    { name: 'links', testMatch: 'links.spec.ts', dependencies: ['first-owner'] },
+  ],
+  outputDir: 'test-results',
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  globalSetup: './e2e/global-setup.ts',
+  use: {
+    baseURL: APP_ORIGIN,
+    viewport: { width: 1280, height: 800 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    // the built app, with /graphql (websockets too) and /auth forwarded to the real server
+    command: `node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort`,
+    url: APP_ORIGIN,
+    env: { FLOWLOOM_API_URL: `http://127.0.0.1:${API_PORT}`, FLOWLOOM_PREVIEW_PORT: String(PREVIEW_PORT) },
+    reuseExistingServer: false,
+  },
+})

@@ -1,0 +1,62 @@
+import { ApolloProvider } from '@apollo/client/react'
+import { Button, Layout, Result, Select, Space, Typography } from 'antd'
+import { useMemo } from 'react'
+import { Link, Outlet, useNavigate, useParams } from 'react-router'
+import { createApolloClient } from './apollo'
+import { useSession } from './sessionContext'
+
+/**
+ * The signed-in frame: a header with the workspace switcher and sign-out, and one Apollo client for
+ * the workspace named in the URL (so a reload or a shared link keeps it; nothing goes to storage).
+ */
+export function WorkspaceLayout() {
+  const { session, signOut, refresh } = useSession()
+  const { workspace = '' } = useParams()
+  const navigate = useNavigate()
+  const csrfToken = session?.csrfToken ?? ''
+  const client = useMemo(
+    () => createApolloClient({ csrfToken, workspace, onSessionChanged: () => void refresh() }),
+    [csrfToken, workspace, refresh],
+  )
+  const current = session?.workspaces.find((item) => item.slug === workspace)
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16 }}>
+        <Typography.Title level={4} style={{ color: 'inherit', margin: 0, flex: 1 }}>
+          <Link to={`/w/${workspace}/workflows`} style={{ color: 'white' }}>
+            Flowloom
+          </Link>
+        </Typography.Title>
+        <Space>
+          <Select
+            aria-label="Workspace"
+            value={workspace}
+            style={{ minWidth: 180 }}
+            options={(session?.workspaces ?? []).map((item) => ({ value: item.slug, label: item.name }))}
+            onChange={(slug: string) => void navigate(`/w/${slug}/workflows`)}
+          />
+          <Link to="/account" style={{ color: 'white' }}>
+            {session?.user.displayName || session?.user.email}
+          </Link>
+          <Button
+            onClick={() => {
+              void signOut().then(() => navigate('/signin'))
+            }}
+          >
+            Sign out
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 24 }}>
+        {current ? (
+          <ApolloProvider client={client}>
+            <Outlet />
+          </ApolloProvider>
+        ) : (
+          <Result status="404" title="No such workspace" subTitle={`You are not a member of “${workspace}”.`} />
+        )}
+      </Layout.Content>
+    </Layout>
+  )
+}

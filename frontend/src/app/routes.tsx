@@ -1,0 +1,53 @@
+import { Spin } from 'antd'
+import { Navigate, Route, Routes } from 'react-router'
+import { AccountPage } from '../features/auth/components/AccountPage'
+import { InvitePage } from '../features/auth/components/InvitePage'
+import { ResetPasswordPage } from '../features/auth/components/ResetPasswordPage'
+import { SetupPage } from '../features/auth/components/SetupPage'
+import { SignInPage } from '../features/auth/components/SignInPage'
+import { WorkflowsPage } from '../features/workflows/components/WorkflowsPage'
+import { RequireSession } from './RequireSession'
+import { useSession } from './sessionContext'
+import { WorkspaceLayout } from './WorkspaceLayout'
+
+/** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
+function Home() {
+  const { loading, session } = useSession()
+  if (loading) return <Spin fullscreen description="Loading your session" />
+  const first = session?.workspaces[0]
+  if (!session) return <Navigate to="/signin" replace />
+  return first ? <Navigate to={`/w/${first.slug}/workflows`} replace /> : <Navigate to="/account" replace />
+}
+
+/** Every route of the app; the account routes keep the paths the server's links point at. */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<Home />} />
+      <Route path="/signin" element={<SignInPage />} />
+      <Route path="/setup" element={<SetupPage />} />
+      <Route path="/invite" element={<InvitePage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route
+        path="/account"
+        element={
+          <RequireSession>
+            <AccountPage />
+          </RequireSession>
+        }
+      />
+      <Route
+        path="/w/:workspace"
+        element={
+          <RequireSession>
+            <WorkspaceLayout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Navigate to="workflows" replace />} />
+        <Route path="workflows" element={<WorkflowsPage />} />
+      </Route>
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Routes>
+  )
+}

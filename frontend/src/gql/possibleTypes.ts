@@ -1,0 +1,219 @@
+
+      export type PossibleTypesResultData = {
+  "possibleTypes": {
+    "AcceptInviteResult": [
+      "Refused",
+      "Workspace"
+    ],
+    "CancelRunResult": [
+      "NotFound",
+      "Run",
+      "RunNotCancellable"
+    ],
+    "ChangeMemberRoleResult": [
+      "Member",
+      "NotFound",
+      "Refused"
+    ],
+    "ChangePasswordResult": [
+      "PasswordChanged",
+      "Refused"
+    ],
+    "CreateApiTokenResult": [
+      "CreatedApiToken",
+      "Refused"
+    ],
+    "CreatePasswordResetResult": [
+      "NotFound",
+      "PasswordResetLink",
+      "Refused"
+    ],
+    "CreateWorkflowResult": [
+      "InvalidWorkflow",
+      "Workflow"
+    ],
+    "CreateWorkspaceResult": [
+      "Refused",
+      "Workspace"
+    ],
+    "DeleteCredentialResult": [
+      "DeletedCredential",
+      "NotFound"
+    ],
+    "DeleteWorkflowResult": [
+      "DeletedWorkflow",
+      "NotFound"
+    ],
+    "DeleteWorkspaceResult": [
+      "DeletedWorkspace",
+      "Refused"
+    ],
+    "InviteMemberResult": [
+      "IssuedInvite",
+      "Refused"
+    ],
+    "LeaveWorkspaceResult": [
+      "Refused",
+      "RemovedMember"
+    ],
+    "RemoveMemberResult": [
+      "NotFound",
+      "Refused",
+      "RemovedMember"
+    ],
+    "RenameWorkspaceResult": [
+      "Refused",
+      "Workspace"
+    ],
+    "RerunFromNodeResult": [
+      "InvalidRunInputs",
+      "NotFound",
+      "Run"
+    ],
+    "RetryRunResult": [
+      "NotFound",
+      "Run",
+      "RunNotRetryable"
+    ],
+    "RevokeApiTokenResult": [
+      "ApiToken",
+      "NotFound"
+    ],
+    "RevokeInviteResult": [
+      "NotFound",
+      "RevokedInvite"
+    ],
+    "SetCredentialResult": [
+      "Credential",
+      "InvalidCredential"
+    ],
+    "StartRunResult": [
+      "InvalidRunInputs",
+      "MissingCredentials",
+      "NotFound",
+      "Run"
+    ],
+    "SubmitHumanInputResult": [
+      "InvalidHumanInput",
+      "NoOpenTask",
+      "NotFound",
+      "Run"
+    ],
+    "UpdateWorkflowResult": [
+      "InvalidWorkflow",
+      "NotFound",
+      "VersionConflict",
+      "Workflow"
+    ]
+  }
+};
+      const result: PossibleTypesResultData = {
+  "possibleTypes": {
+    "AcceptInviteResult": [
+      "Refused",
+      "Workspace"
+    ],
+    "CancelRunResult": [
+      "NotFound",
+      "Run",
+      "RunNotCancellable"
+    ],
+    "ChangeMemberRoleResult": [
+      "Member",
+      "NotFound",
+      "Refused"
+    ],
+    "ChangePasswordResult": [
+      "PasswordChanged",
+      "Refused"
+    ],
+    "CreateApiTokenResult": [
+      "CreatedApiToken",
+      "Refused"
+    ],
+    "CreatePasswordResetResult": [
+      "NotFound",
+      "PasswordResetLink",
+      "Refused"
+    ],
+    "CreateWorkflowResult": [
+      "InvalidWorkflow",
+      "Workflow"
+    ],
+    "CreateWorkspaceResult": [
+      "Refused",
+      "Workspace"
+    ],
+    "DeleteCredentialResult": [
+      "DeletedCredential",
+      "NotFound"
+    ],
+    "DeleteWorkflowResult": [
+      "DeletedWorkflow",
+      "NotFound"
+    ],
+    "DeleteWorkspaceResult": [
+      "DeletedWorkspace",
+      "Refused"
+    ],
+    "InviteMemberResult": [
+      "IssuedInvite",
+      "Refused"
+    ],
+    "LeaveWorkspaceResult": [
+      "Refused",
+      "RemovedMember"
+    ],
+    "RemoveMemberResult": [
+      "NotFound",
+      "Refused",
+      "RemovedMember"
+    ],
+    "RenameWorkspaceResult": [
+      "Refused",
+      "Workspace"
+    ],
+    "RerunFromNodeResult": [
+      "InvalidRunInputs",
+      "NotFound",
+      "Run"
+    ],
+    "RetryRunResult": [
+      "NotFound",
+      "Run",
+      "RunNotRetryable"
+    ],
+    "RevokeApiTokenResult": [
+      "ApiToken",
+      "NotFound"
+    ],
+    "RevokeInviteResult": [
+      "NotFound",
+      "RevokedInvite"
+    ],
+    "SetCredentialResult": [
+      "Credential",
+      "InvalidCredential"
+    ],
+    "StartRunResult": [
+      "InvalidRunInputs",
+      "MissingCredentials",
+      "NotFound",
+      "Run"
+    ],
+    "SubmitHumanInputResult": [
+      "InvalidHumanInput",
+      "NoOpenTask",
+      "NotFound",
+      "Run"
+    ],
+    "UpdateWorkflowResult": [
+      "InvalidWorkflow",
+      "NotFound",
+      "VersionConflict",
+      "Workflow"
+    ]
+  }
+};
+      export default result;
+    

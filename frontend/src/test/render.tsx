@@ -1,0 +1,46 @@
+// Renders a piece of the app the way the app does (theme, session, router, Apollo mocks), for tests.
+import type { MockLink } from '@apollo/client/testing'
+import { MockedProvider } from '@apollo/client/testing/react'
+import { render } from '@testing-library/react'
+import { App as AntApp, ConfigProvider } from 'antd'
+import type { ReactElement } from 'react'
+import { MemoryRouter, Route, Routes } from 'react-router'
+import { createCache } from '../app/apollo'
+import { SessionProvider } from '../app/session'
+import { theme } from '../app/theme'
+import type { Session } from '../features/auth/api/session'
+
+/** A signed-in owner of the `default` workspace. */
+export const OWNER_SESSION: Session = {
+  user: { id: 'u1', email: 'ada@example.com', displayName: 'Ada' },
+  workspaces: [{ id: 'w1', slug: 'default', name: 'Default workspace', role: 'OWNER' }],
+  csrfToken: 'csrf-1',
+}
+
+/** Renders `element` at `path` (matched by `pattern`) with the given session and GraphQL mocks. */
+export function renderAt(
+  element: ReactElement,
+  {
+    path = '/',
+    pattern = '*',
+    session = null,
+    mocks = [],
+  }: { path?: string; pattern?: string; session?: Session | null; mocks?: MockLink.MockedResponse[] } = {},
+) {
+  return render(
+    <ConfigProvider theme={theme}>
+      <AntApp>
+        <SessionProvider initial={session}>
+          <MockedProvider mocks={mocks} cache={createCache()}>
+            <MemoryRouter initialEntries={[path]}>
+              <Routes>
+                <Route path={pattern} element={element} />
+                <Route path="*" element={<p>elsewhere</p>} />
+              </Routes>
+            </MemoryRouter>
+          </MockedProvider>
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>,
+  )
+}

@@ -1,0 +1,42 @@
+/// <reference types="vitest/config" />
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vite'
+
+// Where `vite preview` forwards the API while `flowloom serve` does not serve dist/ itself yet: the
+// browser keeps one origin, so the session cookie, CSRF header and websocket origin check all hold.
+const api = process.env.FLOWLOOM_API_URL ?? 'http://127.0.0.1:8000'
+const port = Number(process.env.FLOWLOOM_PREVIEW_PORT ?? 4173)
+const proxy = {
+  '/graphql': { target: api, ws: true },
+  '/auth': { target: api },
+}
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // antd alone passes Vite's 500 kB warning; its building blocks load in parallel beside it
+            { name: 'antd', test: /node_modules[\\/]antd[\\/]/ },
+            { name: 'antd-parts', test: /node_modules[\\/](@ant-design|@rc-component|rc-[^\\/]+)[\\/]/, priority: 5 },
+            { name: 'apollo', test: /node_modules[\\/](@apollo|graphql|graphql-ws|rxjs|@wry|optimism)[\\/]/ },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/, priority: 10 },
+          ],
+        },
+      },
+    },
+  },
+  server: { proxy },
+  preview: { host: '127.0.0.1', port, strictPort: true, proxy },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    css: false,
+    // antd's table and modal render slowly in jsdom on a busy 2-core machine; a cold run needs headroom
+    testTimeout: 20_000,
+  },
+})
