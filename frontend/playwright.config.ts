@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test'
-import { API_PORT, APP_ORIGIN, PREVIEW_PORT } from './e2e/ports.ts'
+import { APP_ORIGIN } from './e2e/ports.ts'
 
 // Debian's Chromium, never a downloaded browser (`npx playwright install` is not used here).
 export default defineConfig({
@@ -33,12 +33,5 @@ export default defineConfig({
         '--disable-sync',
       ],
     },
-  },
-  webServer: {
-    // the built app, with /graphql (websockets too) and /auth forwarded to the real server
-    command: `node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort`,
-    url: APP_ORIGIN,
-    env: { FLOWLOOM_API_URL: `http://127.0.0.1:${API_PORT}`, FLOWLOOM_PREVIEW_PORT: String(PREVIEW_PORT) },
-    reuseExistingServer: false,
   },
 })

@@ -2,10 +2,9 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
 
-// Where `vite preview` forwards the API while `flowloom serve` does not serve dist/ itself yet: the
-// browser keeps one origin, so the session cookie, CSRF header and websocket origin check all hold.
+// `flowloom serve` serves the built app itself; the dev server (`npm run dev`) forwards the API to it
+// so the browser keeps one origin (the session cookie, CSRF header and websocket origin check hold).
 const api = process.env.FLOWLOOM_API_URL ?? 'http://127.0.0.1:8000'
-const port = Number(process.env.FLOWLOOM_PREVIEW_PORT ?? 4173)
 const proxy = {
   '/graphql': { target: api, ws: true },
   '/auth': { target: api },
@@ -29,7 +28,6 @@ export default defineConfig({
     },
   },
   server: { proxy },
-  preview: { host: '127.0.0.1', port, strictPort: true, proxy },
   test: {
     environment: 'jsdom',
     globals: true,

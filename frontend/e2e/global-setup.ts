@@ -1,4 +1,4 @@
-// Starts a real `flowloom serve` on a fresh FLOWLOOM_HOME for the run, reads the one-time setup
+// Starts a real `flowloom serve` on a fresh FLOWLOOM_HOME for the run, serving the built app, reads the one-time setup
 // link it prints, and stops it (and removes the home) afterwards.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
@@ -43,6 +43,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     env: {
       ...process.env,
       FLOWLOOM_HOME: home,
+      // the build under test, served by flowloom serve itself: one origin for the app and the API
+      FLOWLOOM_WEB_DIR: path.resolve(here, '..', 'dist'),
       FLOWLOOM_RATE_LIMIT_PER_MINUTE: '0',
       FLOWLOOM_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
     },
