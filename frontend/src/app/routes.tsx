@@ -5,6 +5,8 @@ import { InvitePage } from '../features/auth/components/InvitePage'
 import { ResetPasswordPage } from '../features/auth/components/ResetPasswordPage'
 import { SetupPage } from '../features/auth/components/SetupPage'
 import { SignInPage } from '../features/auth/components/SignInPage'
+import { InboxPage } from '../features/inbox/components/InboxPage'
+import { RunsPage } from '../features/runs/components/RunsPage'
 import { WorkflowsPage } from '../features/workflows/components/WorkflowsPage'
 import { RequireSession } from './RequireSession'
 import { useSession } from './sessionContext'
@@ -46,6 +48,8 @@ export function AppRoutes() {
       >
         <Route index element={<Navigate to="workflows" replace />} />
         <Route path="workflows" element={<WorkflowsPage />} />
+        <Route path="runs" element={<RunsPage />} />
+        <Route path="inbox" element={<InboxPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

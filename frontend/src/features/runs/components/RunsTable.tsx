@@ -1,0 +1,46 @@
+import { Table, type TableColumnsType } from 'antd'
+import type { RunRowFieldsFragment, RunStatus } from '../../../gql/graphql'
+import { RunStatusTag } from './RunStatusTag'
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+
+/** A timestamp from the server in the reader's locale; a dash while it has not happened. */
+function When({ value }: { value: string | null | undefined }) {
+  if (!value) return <span aria-label="not yet">—</span>
+  const date = new Date(value)
+  return <time dateTime={value}>{Number.isNaN(date.getTime()) ? value : dateFormat.format(date)}</time>
+}
+
+/** Runs newest first: workflow, status, when it started and finished. */
+export function RunsTable({
+  runs,
+  loading,
+  emptyText,
+}: {
+  runs: readonly RunRowFieldsFragment[]
+  loading: boolean
+  emptyText: string
+}) {
+  const columns: TableColumnsType<RunRowFieldsFragment> = [
+    { title: 'Workflow', key: 'workflow', render: (_: unknown, run) => run.workflow.name },
+    {
+      title: 'Status',
+      dataIndex: 'status',
+      width: 140,
+      render: (status: RunStatus) => <RunStatusTag status={status} />,
+    },
+    { title: 'Started', dataIndex: 'startedAt', width: 240, render: (value: string | null) => <When value={value} /> },
+    { title: 'Finished', dataIndex: 'finishedAt', width: 240, render: (value: string | null) => <When value={value} /> },
+  ]
+  return (
+    <Table<RunRowFieldsFragment>
+      aria-label="Runs"
+      rowKey="id"
+      columns={columns}
+      dataSource={[...runs]}
+      loading={loading}
+      pagination={false}
+      locale={{ emptyText }}
+    />
+  )
+}
