@@ -1,9 +1,15 @@
 import { ApolloProvider } from '@apollo/client/react'
 import { Button, Layout, Result, Select, Space, Typography } from 'antd'
 import { useMemo } from 'react'
-import { Link, Outlet, useNavigate, useParams } from 'react-router'
+import { Link, NavLink, Outlet, useNavigate, useParams } from 'react-router'
 import { createApolloClient } from './apollo'
 import { useSession } from './sessionContext'
+
+const PAGES = [
+  { path: 'workflows', label: 'Workflows' },
+  { path: 'runs', label: 'Runs' },
+  { path: 'inbox', label: 'Inbox' },
+] as const
 
 /**
  * The signed-in frame: a header with the workspace switcher and sign-out, and one Apollo client for
@@ -28,6 +34,15 @@ export function WorkspaceLayout() {
             Flowloom
           </Link>
         </Typography.Title>
+        <nav aria-label="Pages">
+          <Space size="middle">
+            {PAGES.map((page) => (
+              <NavLink key={page.path} to={`/w/${workspace}/${page.path}`} style={{ color: 'white' }}>
+                {page.label}
+              </NavLink>
+            ))}
+          </Space>
+        </nav>
         <Space>
           <Select
             aria-label="Workspace"

@@ -45,9 +45,19 @@ export function scopeLink(scope: ClientScope): ApolloLink {
   })
 }
 
-/** The cache, told which types each union holds (from codegen) so `... on X` matches in answers. */
+/**
+ * The cache, told which types each union holds (from codegen) so `... on X` matches in answers. A
+ * human task has no `id`: it is the run's question at one node in one loop iteration; a list of
+ * tasks is replaced whole (the Inbox drops answered ones).
+ */
 export function createCache(): InMemoryCache {
-  return new InMemoryCache({ possibleTypes: introspection.possibleTypes })
+  return new InMemoryCache({
+    possibleTypes: introspection.possibleTypes,
+    typePolicies: {
+      HumanTask: { keyFields: ['runId', 'nodeId', 'iteration'] },
+      Query: { fields: { humanTasks: { merge: false } } },
+    },
+  })
 }
 
 /** One Apollo client for one workspace: queries and mutations over HTTP, subscriptions over graphql-ws. */
