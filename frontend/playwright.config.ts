@@ -8,6 +8,7 @@ export default defineConfig({
   projects: [
     { name: 'first-owner', testMatch: 'workflows.spec.ts' },
     { name: 'links', testMatch: 'links.spec.ts', dependencies: ['first-owner'] },
+    { name: 'graphiql', testMatch: 'graphiql.spec.ts', dependencies: ['first-owner'] },
   ],
   outputDir: 'test-results',
   workers: 1,
