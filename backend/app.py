@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -19,7 +20,7 @@ from backend.health import healthz, readyz
 from backend.ratelimit import rate_limit_middlewares, rate_limit_stores
 from backend.services import Services
 from backend.settings import Settings
-from backend.webapp import built_app, web_app_handler
+from backend.webapp import app_page, built_app, web_app_handler
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
@@ -49,7 +50,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     pages = [account_page] if web_root is None else [web_app_handler(web_root)]
     return Litestar(
         route_handlers=[
-            make_controller(schema, settings),
+            # with the app built, its bundled GraphiQL answers a browser at /graphql
+            make_controller(schema, settings, None if web_root is None else partial(app_page, web_root)),
             AuthController,
             OidcController,
             *pages,

@@ -127,9 +127,13 @@ def _file_response(file: Path, cache_control: str) -> File:
     )
 
 
+def app_page(root: Path) -> File:
+    """The app's `index.html` from the build in `root`, for a route the app renders itself."""
+    return _file_response(root / "index.html", REVALIDATE)
+
+
 def web_app_handler(root: Path) -> HTTPRouteHandler:
     """The route handler serving the app built into `root` (resolved) at every path the API leaves."""
-    index = root / "index.html"
 
     @route(
         ["/", "/{path:path}"],
@@ -145,7 +149,7 @@ def web_app_handler(root: Path) -> HTTPRouteHandler:
         if request.method not in {"GET", "HEAD"} or _is_api(path):
             raise NotFoundException
         if path == "/":
-            return _file_response(index, REVALIDATE)
+            return app_page(root)
         file = file_under(root, path)
         if file is not None:
             hashed = path.startswith(ASSETS_PREFIX)
@@ -154,6 +158,6 @@ def web_app_handler(root: Path) -> HTTPRouteHandler:
         # (cached for a year); a path with . or .. segments comes from no browser, which normalises.
         if path.startswith(ASSETS_PREFIX) or _unnormalised(path):
             raise NotFoundException
-        return _file_response(index, REVALIDATE)
+        return app_page(root)
 
     return web_app

@@ -9,6 +9,7 @@ export default defineConfig({
     { name: 'first-owner', testMatch: 'workflows.spec.ts' },
     { name: 'links', testMatch: 'links.spec.ts', dependencies: ['first-owner'] },
     { name: 'runs', testMatch: 'runs.spec.ts', dependencies: ['first-owner'] },
+    { name: 'graphiql', testMatch: 'graphiql.spec.ts', dependencies: ['first-owner'] },
   ],
   outputDir: 'test-results',
   workers: 1,

@@ -20,7 +20,9 @@ export default defineConfig({
             // antd alone passes Vite's 500 kB warning; its building blocks load in parallel beside it
             { name: 'antd', test: /node_modules[\\/]antd[\\/]/ },
             { name: 'antd-parts', test: /node_modules[\\/](@ant-design|@rc-component|rc-[^\\/]+)[\\/]/, priority: 5 },
-            { name: 'apollo', test: /node_modules[\\/](@apollo|graphql|graphql-ws|rxjs|@wry|optimism)[\\/]/ },
+            // graphql-js is not grouped by name: GraphiQL uses far more of it than Apollo does, and a
+            // named group would pull all of that into the first load; the bundler places it by use
+            { name: 'apollo', test: /node_modules[\\/](@apollo|graphql-ws|rxjs|@wry|optimism)[\\/]/ },
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/, priority: 10 },
           ],
         },

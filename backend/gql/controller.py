@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -56,8 +57,15 @@ def error_response(status_code: int, message: str, code: str) -> Response[Any]:
     )
 
 
-def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLController]:
-    """The GraphQL controller class for `schema`."""
+def make_controller(
+    schema: BaseSchema, settings: Settings, ide_page: Callable[[], Response[Any]] | None = None
+) -> type[GraphQLController]:
+    """The GraphQL controller class for `schema`.
+
+    `ide_page` answers a browser's GET of the endpoint (when GraphiQL is on) in place of Strawberry's
+    page, which loads GraphiQL from a CDN and so stays at "Loading..." offline: the web app's own
+    page, whose bundled GraphiQL renders at its `/graphql` route.
+    """
     base = make_graphql_controller(
         schema,
         path=GRAPHQL_PATH,
@@ -138,6 +146,12 @@ def make_controller(schema: BaseSchema, settings: Settings) -> type[GraphQLContr
                 # log nothing; the body and its variables are not logged, they may carry secrets
                 log.exception("GraphQL request failed outside execution")
                 return error_response(HTTP_500_INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE, INTERNAL)
+
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[Any]:
+            if ide_page is None:
+                strawberry_page: Response[Any] = await super().render_graphql_ide(request)
+                return strawberry_page
+            return ide_page()
 
         async def on_ws_connect(self, context: Context) -> dict[str, Any] | None:
             params = context.connection_params if isinstance(context.connection_params, dict) else {}

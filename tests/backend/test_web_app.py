@@ -198,7 +198,7 @@ async def test_unknown_api_paths_and_writes_stay_404(web: httpx.AsyncClient, met
 
 
 async def test_api_routes_answer_as_without_the_app(web: httpx.AsyncClient, http: httpx.AsyncClient) -> None:
-    for method, path, headers in [
+    requests: list[tuple[str, str, dict[str, str]]] = [
         ("GET", "/healthz", {}),
         ("GET", "/readyz", {}),
         ("GET", "/auth/providers", {}),
@@ -206,8 +206,8 @@ async def test_api_routes_answer_as_without_the_app(web: httpx.AsyncClient, http
         ("GET", "/auth/oidc/nobody/login", {}),
         ("POST", "/auth/login", {}),
         ("GET", "/auth/pages/account.js", {}),
-        ("GET", "/graphql", {"accept": "text/html"}),  # GraphiQL
-    ]:
+    ]
+    for method, path, headers in requests:
         with_app = await web.request(method, path, headers=headers)
         without = await http.request(method, path, headers=headers)
         assert (path, with_app.status_code, with_app.text) == (path, without.status_code, without.text)
@@ -218,6 +218,41 @@ async def test_graphql_queries_are_answered_by_the_api(web: httpx.AsyncClient) -
 
     assert answer.headers["content-type"].startswith("application/json")
     assert "data" in answer.json() or "errors" in answer.json()
+
+
+async def test_a_browser_at_the_graphql_endpoint_gets_the_app_and_its_bundled_graphiql(
+    web: httpx.AsyncClient,
+) -> None:
+    page = await web.get("/graphql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+
+    assert page.status_code == 200
+    assert page.text == INDEX  # not Strawberry's page, which loads GraphiQL from a CDN
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["cache-control"] == "no-cache"
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+async def test_queries_sent_with_get_still_reach_the_api_beside_the_app(
+    web: httpx.AsyncClient, http: httpx.AsyncClient
+) -> None:
+    params = {"query": "{ __typename }"}
+    headers = {"accept": "text/html"}  # a query in the URL is never the IDE, whatever the browser accepts
+
+    with_app = await web.get("/graphql", params=params, headers=headers)
+    without = await http.get("/graphql", params=params, headers=headers)
+
+    assert (with_app.status_code, with_app.text) == (without.status_code, without.text)
+    assert with_app.headers["content-type"].startswith("application/json")
+
+
+async def test_without_a_build_the_graphql_endpoint_keeps_strawberrys_graphiql_page(
+    http: httpx.AsyncClient,
+) -> None:
+    page = await http.get("/graphql", headers={"accept": "text/html"})
+
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+    assert page.text != INDEX
 
 
 async def test_without_a_build_the_account_pages_and_a_404_at_the_root_remain(

@@ -1,4 +1,5 @@
 import { Spin } from 'antd'
+import { lazy, Suspense } from 'react'
 import { Navigate, Route, Routes } from 'react-router'
 import { AccountPage } from '../features/auth/components/AccountPage'
 import { InvitePage } from '../features/auth/components/InvitePage'
@@ -11,6 +12,9 @@ import { WorkflowsPage } from '../features/workflows/components/WorkflowsPage'
 import { RequireSession } from './RequireSession'
 import { useSession } from './sessionContext'
 import { WorkspaceLayout } from './WorkspaceLayout'
+
+// GraphiQL's editor (Monaco) is larger than the rest of the app: its own chunk, fetched when opened
+const GraphiQLPage = lazy(() => import('../features/graphiql/components/GraphiQLPage'))
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {
@@ -35,6 +39,16 @@ export function AppRoutes() {
         element={
           <RequireSession>
             <AccountPage />
+          </RequireSession>
+        }
+      />
+      <Route
+        path="/graphql"
+        element={
+          <RequireSession>
+            <Suspense fallback={<Spin fullscreen description="Loading GraphiQL" />}>
+              <GraphiQLPage />
+            </Suspense>
           </RequireSession>
         }
       />
