@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from backend.accounts.records import TokenRecord
+from backend.accounts.repository import acting_membership_sql
 from backend.accounts.roles import Role
 from backend.accounts.tables import ApiToken, Session
 
@@ -166,12 +167,8 @@ class AccessRepository:
         its person's membership of `workspace_slug` (None: their first workspace), in one statement:
         every request of a browser asks both."""
         rows = await Session.raw(
-            "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, w.workspace_id, w.role "
-            "FROM sessions s LEFT JOIN LATERAL ("
-            " SELECT m.workspace_id, m.role FROM memberships m JOIN workspaces ws ON ws.id = m.workspace_id"
-            " WHERE m.user_id = s.user_id AND ws.deleted_at IS NULL AND ({}::text IS NULL OR ws.slug = {})"
-            " ORDER BY m.created_at, ws.id LIMIT 1"
-            ") w ON true "
+            "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, w.workspace_id, w.role "  # noqa: S608 - constant SQL
+            f"FROM sessions s LEFT JOIN LATERAL ({acting_membership_sql('s.user_id')}) w ON true "
             "WHERE s.secret_hash = {} AND s.revoked_at IS NULL AND s.expires_at > now() "
             "AND s.last_seen_at > now() - make_interval(secs => {})",
             workspace_slug,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from backend.accounts.records import AccountRecord, Principal, UserRecord, WorkspaceRecord
@@ -11,6 +10,18 @@ from backend.accounts.tables import Membership, User, Workspace
 
 LIVE = "w.deleted_at IS NULL"
 """Deleted workspaces are invisible to everything but the audit log."""
+
+
+def acting_membership_sql(user: str) -> str:
+    """The SELECT of the (workspace_id, role) a person acts with: their membership of the live
+    workspace whose slug is the two `{}` parameters (the same value twice), or with a NULL slug their
+    earliest one. `user` is the SQL naming the person (a `{}` parameter, or a column of a query this
+    one is joined into)."""
+    return (
+        "SELECT m.workspace_id, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id "  # noqa: S608 - callers pass SQL of their own, never a value
+        f"WHERE m.user_id = {user} AND {LIVE} AND ({{}}::text IS NULL OR w.slug = {{}}) "
+        "ORDER BY m.created_at, w.id LIMIT 1"
+    )
 
 
 class AccountsRepository:
@@ -136,14 +147,8 @@ class AccountsRepository:
 
     async def membership(self, user_id: UUID, slug: str | None) -> tuple[UUID, Role] | None:
         """The workspace and role of `user_id` in `slug` (None: their earliest live membership)."""
-        where = "" if slug is None else "AND w.slug = {}"
-        args: list[Any] = [user_id] if slug is None else [user_id, slug]
-        rows = await Membership.raw(
-            "SELECT w.id, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id "  # noqa: S608
-            f"WHERE m.user_id = {{}} {where} AND {LIVE} ORDER BY m.created_at, w.id LIMIT 1",
-            *args,
-        ).run()
-        return None if not rows else (rows[0]["id"], Role(rows[0]["role"]))
+        rows = await Membership.raw(acting_membership_sql("{}"), user_id, slug, slug).run()
+        return None if not rows else (rows[0]["workspace_id"], Role(rows[0]["role"]))
 
     async def workspaces(self, user_id: UUID) -> list[WorkspaceRecord]:
         """The live workspaces `user_id` belongs to, in the order they joined them."""
