@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
 from backend.accounts.records import Principal
 from backend.workflows.records import WorkflowRecord, WorkflowVersionRecord
-from engine.records import NodeRun
+from engine.records import NodeRun, RunRecord
 
 if TYPE_CHECKING:
     # Only a type here: importing the composition root would load the broker, the engine and the
@@ -27,6 +27,10 @@ class Loaders:
     workflows: DataLoader[UUID, WorkflowRecord | None]
     """Workflows by id, deleted ones included (a run keeps showing the workflow it ran)."""
     node_runs: DataLoader[UUID, list[NodeRun]]
+    definitions: DataLoader[tuple[UUID, int], dict[str, Any] | None]
+    """Definitions by (workflow id, version): what each run executes."""
+    last_runs: DataLoader[UUID, RunRecord | None]
+    """The newest run of each workflow."""
 
     @classmethod
     def create(cls, services: Services, principal: Principal) -> Loaders:
@@ -41,8 +45,16 @@ class Loaders:
         async def load_node_runs(ids: Sequence[UUID]) -> list[list[NodeRun]]:
             return await services.runs.node_runs(principal, ids)
 
+        async def load_definitions(keys: Sequence[tuple[UUID, int]]) -> list[dict[str, Any] | None]:
+            return await services.workflows.definitions(principal, keys)
+
+        async def load_last_runs(ids: Sequence[UUID]) -> list[RunRecord | None]:
+            return await services.runs.latest(principal, ids)
+
         return cls(
             workflow_versions=DataLoader(load_fn=load_versions),
             workflows=DataLoader(load_fn=load_workflows),
             node_runs=DataLoader(load_fn=load_node_runs),
+            definitions=DataLoader(load_fn=load_definitions),
+            last_runs=DataLoader(load_fn=load_last_runs),
         )

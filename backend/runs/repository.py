@@ -59,6 +59,18 @@ class RunRepository:
             has_next_page=len(rows) > request.first,
         )
 
+    async def latest(self, workspace_id: UUID, workflow_ids: Sequence[UUID]) -> dict[UUID, RunRecord]:
+        """The newest run of each workflow that has one, in one statement (index runs_workflow)."""
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(
+                f"SELECT DISTINCT ON (workflow_id) {RUN_COLUMNS} FROM runs "  # noqa: S608
+                "WHERE workspace_id = $1 AND workflow_id = ANY($2::uuid[]) "
+                "ORDER BY workflow_id, created_at DESC, id DESC",
+                workspace_id,
+                list(workflow_ids),
+            )
+        return {row["workflow_id"]: run_record(row) for row in rows}
+
     async def node_runs(self, workspace_id: UUID, run_ids: Sequence[UUID]) -> dict[UUID, list[NodeRun]]:
         """The node runs of each run, in recording order (one statement for the batch)."""
         async with self._pool.acquire() as connection:

@@ -128,6 +128,11 @@ class RunService:
         found = await self._runs.node_runs(principal.workspace_id, run_ids)
         return [found.get(run_id, []) for run_id in run_ids]
 
+    async def latest(self, principal: Principal, workflow_ids: Sequence[UUID]) -> list[RunRecord | None]:
+        """The newest run of each workflow in the order asked, None for one never run (a DataLoader batch)."""
+        found = await self._runs.latest(principal.workspace_id, workflow_ids)
+        return [found.get(workflow_id) for workflow_id in workflow_ids]
+
     async def events(self, principal: Principal, run_id: UUID, after_seq: int) -> list[RunEvent]:
         """The run's persisted events after `after_seq`."""
         return await self._runs.events(principal.workspace_id, run_id, after_seq)

@@ -117,6 +117,14 @@ class Run:
             raise LookupError(f"run {self._record.id} has no workflow {self._record.workflow_id}")
         return Workflow.from_record(record)
 
+    @strawberry.field(description="The definition of the workflow version this run executes (its graph).")
+    async def definition(self, info: Info) -> JSON:
+        record = self._record
+        found = await loaders_of(info).definitions.load((record.workflow_id, record.version))
+        if found is None:  # versions are immutable and never deleted while their workflow's runs exist
+            raise LookupError(f"run {record.id} has no version {record.version} of {record.workflow_id}")
+        return JSON(found)
+
     @strawberry.field(description="Every node run so far, in the order they started.")
     async def node_runs(self, info: Info) -> list[NodeRun]:
         return [NodeRun.of(node) for node in await loaders_of(info).node_runs.load(self._record.id)]

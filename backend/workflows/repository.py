@@ -145,6 +145,20 @@ class WorkflowRepository:
         ).run()
         return msgspec.json.decode(rows[0]["definition"]) if rows else None
 
+    async def definitions(
+        self, workspace_id: UUID, keys: Sequence[tuple[UUID, int]]
+    ) -> dict[tuple[UUID, int], dict[str, Any]]:
+        """The definitions of (workflow, version) pairs in one statement (the runs' DataLoader batch)."""
+        rows = await WorkflowVersion.raw(
+            "SELECT workflow_id, version, definition FROM workflow_versions "
+            "WHERE workspace_id = {} AND (workflow_id, version) IN "
+            "(SELECT * FROM unnest({}::uuid[], {}::int[]))",
+            workspace_id,
+            [workflow_id for workflow_id, _ in keys],
+            [version for _, version in keys],
+        ).run()
+        return {(row["workflow_id"], row["version"]): msgspec.json.decode(row["definition"]) for row in rows}
+
     async def soft_delete(self, workspace_id: UUID, workflow_id: UUID) -> bool:
         """Hide a workflow from lists and lookups; its runs keep pointing at it."""
         rows = await Workflow.raw(

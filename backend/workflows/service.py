@@ -90,6 +90,13 @@ class WorkflowService:
         found = await self._repository.versions(principal.workspace_id, workflow_ids)
         return [found.get(workflow_id, []) for workflow_id in workflow_ids]
 
+    async def definitions(
+        self, principal: Principal, keys: Sequence[tuple[UUID, int]]
+    ) -> list[dict[str, Any] | None]:
+        """The definitions of (workflow, version) pairs in the order asked (a DataLoader batch)."""
+        found = await self._repository.definitions(principal.workspace_id, keys)
+        return [found.get(key) for key in keys]
+
     async def create(
         self, principal: Principal, name: str, definition: Any
     ) -> WorkflowRecord | InvalidWorkflow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,6 +13,11 @@ from backend.gql.common import NotFound, Problem, selects
 from backend.gql.context import Info, loaders_of
 from backend.workflows import records
 from engine.dsl import NodeKindInfo
+
+if TYPE_CHECKING:
+    # The run module imports this one (a run names its workflow): strawberry.lazy resolves the
+    # annotation when the schema is built, and `last_run` imports the class when it first resolves.
+    from backend.runs.types import Run
 
 
 @strawberry.type(description="One immutable saved definition of a workflow.")
@@ -48,6 +53,15 @@ class Workflow:
         if self._versions is not None:
             return self._versions
         return self._load_versions(info)
+
+    @strawberry.field(description="The workflow's newest run, or null when it never ran.")
+    async def last_run(self, info: Info) -> Annotated[Run, strawberry.lazy("backend.runs.types")] | None:
+        # A run names its workflow and a workflow its last run: two GraphQL types that refer to each
+        # other, not a layering cycle. The run module is loaded with the schema, so this costs nothing.
+        from backend.runs.types import Run  # noqa: PLC0415
+
+        found = await loaders_of(info).last_runs.load(self._record.id)
+        return None if found is None else Run.of(found)
 
     async def _load_versions(self, info: Info) -> list[WorkflowVersion]:
         found = await loaders_of(info).workflow_versions.load(self._record.id)

@@ -392,3 +392,30 @@ async def test_an_unanswered_human_task_times_out_and_takes_the_timeout_branch(g
     assert node(done, "answered")["status"] == "SKIPPED"
     assert node(done, "late")["output"] == "nobody answered"
     assert [(task["nodeId"], task["status"]) for task in tasks] == [("approve", "DONE")]
+
+
+async def test_a_run_shows_the_definition_of_the_version_it_ran_after_the_workflow_changed(
+    gql: GraphQLClient,
+) -> None:
+    workflow_id = await create_workflow(gql, template_chain(1))
+    done = await wait_for(gql, (await start_run(gql, workflow_id))["id"])
+    updated = await gql.run("UpdateWorkflow", id=workflow_id, input={"definition": template_chain(3)})
+    assert updated["updateWorkflow"]["version"] == 2
+
+    shown = (await gql.run("RunDefinition", id=done["id"]))["run"]
+
+    assert shown["version"] == 1
+    assert [node["id"] for node in shown["definition"]["nodes"]] == ["t0"]
+
+
+async def test_each_workflow_names_its_newest_run_and_none_when_never_run(gql: GraphQLClient) -> None:
+    ran = await create_workflow(gql, template_chain(1), "ran")
+    never = await create_workflow(gql, template_chain(1), "never")
+    first = await wait_for(gql, (await start_run(gql, ran))["id"])
+    second = await start_run(gql, ran)
+
+    listed = (await gql.run("WorkflowsLastRun", first=100))["workflows"]["edges"]
+    last = {edge["node"]["id"]: edge["node"]["lastRun"] for edge in listed}
+
+    assert last[never] is None
+    assert last[ran]["id"] == second["id"] != first["id"]
