@@ -35,6 +35,8 @@ from backend.live.service import LiveService
 from backend.live.sink import BrokerEventSink
 from backend.runs.graphs import GraphCache
 from backend.runs.host import RunHost
+from backend.runs.node_tests import NodeTestService
+from backend.runs.node_tests_repository import NodeTestRepository
 from backend.runs.repository import RunRepository
 from backend.runs.service import RunService
 from backend.runs.store import PostgresRunStore
@@ -70,6 +72,7 @@ class Services:
     workflows: WorkflowService
     credentials: CredentialService
     runs: RunService
+    node_tests: NodeTestService
     live: LiveService
     broker: Broker
     host: RunHost
@@ -111,17 +114,14 @@ class Services:
         await broker.start()
         revocations = Revocations(broker)
         limits = settings.run_limits()
-        engine = Engine(
-            store=store,
-            events=BrokerEventSink(broker),
-            services=NodeServices(
-                models=WorkspaceModels(credentials, model_http),
-                embedder=WorkspaceEmbedder(credentials, model_http),
-                vectors=PostgresVectorStore(db.pool),
-                http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
-                limits=limits,
-            ),
+        node_services = NodeServices(
+            models=WorkspaceModels(credentials, model_http),
+            embedder=WorkspaceEmbedder(credentials, model_http),
+            vectors=PostgresVectorStore(db.pool),
+            http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
+            limits=limits,
         )
+        engine = Engine(store=store, events=BrokerEventSink(broker), services=node_services)
         graphs = GraphCache(workflow_repository)
         run_repository = RunRepository(db.pool)
         host = RunHost(engine, graphs, run_repository)
@@ -150,6 +150,7 @@ class Services:
             limits=limits,
         )
         members = MembersRepository()
+        workflows = WorkflowService(workflow_repository)
         mailer = Mailer(settings.smtp_url, settings.mail_from)
         links = LinkRepository()
         services = cls(
@@ -184,9 +185,16 @@ class Services:
                 mailer=mailer,
                 link_ttl_seconds=settings.link_ttl_seconds,
             ),
-            workflows=WorkflowService(workflow_repository),
+            workflows=workflows,
             credentials=credentials,
             runs=runs,
+            node_tests=NodeTestService(
+                workflows=workflows,
+                repository=NodeTestRepository(),
+                credentials=credentials,
+                node_services=node_services,
+                limits=limits,
+            ),
             live=LiveService(broker, run_repository),
             broker=broker,
             host=host,

@@ -27,7 +27,7 @@ from backend.accounts.tables import (
 )
 from backend.credentials.tables import Credential
 from backend.knowledge.tables import ChunkRow, Collection
-from backend.runs.tables import HumanTask, NodeRun, Run, RunEvent
+from backend.runs.tables import HumanTask, NodeRun, NodeTest, Run, RunEvent
 from backend.workflows.tables import Workflow, WorkflowVersion
 
 APP_NAME = "flowloom"
@@ -62,6 +62,7 @@ TABLES: tuple[type[Table], ...] = (
     NodeRun,
     RunEvent,
     HumanTask,
+    NodeTest,
     Credential,
     Collection,
     ChunkRow,

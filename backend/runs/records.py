@@ -6,15 +6,23 @@ Runs, node runs, events and human tasks themselves are the engine's records (`en
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import JsonValue
 
 from backend.problems import NotFound
 from engine.graph import Problem
+from engine.records import NodeStatus, Usage
 
 __all__ = [
     "InvalidHumanInput",
+    "InvalidNodeTestInput",
     "InvalidRunInputs",
     "MissingCredentials",
     "NoOpenTask",
+    "NodeTestRecord",
+    "NodeTestRequest",
     "NotFound",
     "RunNotCancellable",
     "RunNotRetryable",
@@ -65,3 +73,45 @@ class InvalidHumanInput:
 
     message: str
     errors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NodeTestRequest:
+    """One node of a (possibly unsaved) definition to execute on its own."""
+
+    workflow_id: str
+    """The workflow being edited: the test is recorded against it."""
+    definition: JsonValue
+    node_id: str
+    input: JsonValue
+    """The node's `{{input}}`."""
+    inputs: JsonValue
+    """The run inputs its templates may name (`{{inputs.x}}`)."""
+    upstream: JsonValue
+    """Outputs of other nodes by id (`{{nodes.X.output}}`): a JSON object, or null."""
+
+
+@dataclass(frozen=True)
+class InvalidNodeTestInput:
+    """The test's input, run inputs or upstream outputs were refused; nothing was executed."""
+
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class NodeTestRecord:
+    """A node executed on its own, as recorded apart from the run history."""
+
+    id: UUID
+    workflow_id: UUID
+    node_id: str
+    kind: str
+    status: NodeStatus
+    """SUCCEEDED, FAILED, or WAITING for a human node (its output is the task it would open)."""
+    input: JsonValue
+    output: JsonValue
+    error: str | None
+    branch: str | None
+    usage: Usage
+    started_at: datetime
+    finished_at: datetime

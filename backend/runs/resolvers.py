@@ -10,6 +10,8 @@ from backend.gql.common import Connection, UserInputError, json_value
 from backend.gql.context import Info, principal_of
 from backend.gql.permissions import requires
 from backend.pagination import InvalidPageError, Page, PageRequest
+from backend.runs.node_test_types import NodeTest, NodeTestInput, TestNodeResult, node_test_result
+from backend.runs.records import NodeTestRequest
 from backend.runs.types import (
     CancelRunResult,
     HumanTask,
@@ -64,6 +66,16 @@ class RunQuery:
         found = await info.context.services.runs.tasks(principal_of(info), status, MAX_TASKS)
         return [HumanTask.of(task) for task in found]
 
+    @strawberry.field(
+        description="A workflow's recent node tests, newest first (of one node, or all; at most 20).",
+        extensions=requires(Permission.READ),
+    )
+    async def node_tests(
+        self, info: Info, workflow_id: strawberry.ID, node_id: str | None = None
+    ) -> list[NodeTest]:
+        found = await info.context.services.node_tests.recent(principal_of(info), workflow_id, node_id)
+        return [NodeTest.of(test) for test in found]
+
 
 @strawberry.type
 class RunMutation:
@@ -116,3 +128,19 @@ class RunMutation:
             principal_of(info), run_id, node_id, json_value(input)
         )
         return Run.of(result) if isinstance(result, records.RunRecord) else problem_type(result)
+
+    @strawberry.mutation(
+        description="Execute one node of the definition being edited on its own, with this workspace's "
+        "credentials, and keep the outcome apart from the run history.",
+        extensions=requires(Permission.EDIT),
+    )
+    async def test_node(self, info: Info, input: NodeTestInput) -> TestNodeResult:
+        request = NodeTestRequest(
+            workflow_id=input.workflow_id,
+            definition=json_value(input.definition),
+            node_id=input.node_id,
+            input=json_value(input.input),
+            inputs=json_value(input.inputs),
+            upstream=json_value(input.upstream),
+        )
+        return node_test_result(await info.context.services.node_tests.test(principal_of(info), request))

@@ -10,12 +10,13 @@ from jsonschema import Draft202012Validator
 from pydantic import JsonValue
 
 from backend.accounts.records import Principal
-from backend.credentials.service import CredentialService, credential_provider
+from backend.credentials.service import CredentialService
 from backend.live.control import Answer, Command, RunControl
 from backend.pagination import Page, PageRequest
 from backend.problems import NotFound
-from backend.runs.graphs import GraphCache, PinnedWorkflow
+from backend.runs.graphs import GraphCache
 from backend.runs.host import RunHost
+from backend.runs.provider_check import missing_credentials
 from backend.runs.records import (
     InvalidHumanInput,
     InvalidRunInputs,
@@ -28,7 +29,6 @@ from backend.runs.repository import RunRepository
 from backend.runs.store import PostgresRunStore
 from backend.workflows.repository import WorkflowRepository
 from backend.workflows.service import parse_id
-from engine.dsl import EmbeddingNode, LlmNode
 from engine.execution import Accepted, Engine, InvalidInput
 from engine.graph import Problem, json_path
 from engine.limits import RunLimits
@@ -44,7 +44,7 @@ from engine.records import (
 from engine.value_policy import check_value
 
 
-async def _storable_problems(
+async def storable_problems(
     value: JsonValue, path: str, max_bytes: int, max_depth: int
 ) -> tuple[Problem, ...]:
     """The value policy's verdict on an input, as a problem located under `path`."""
@@ -68,17 +68,6 @@ def _input_problems(schema: JsonValue, inputs: JsonValue) -> tuple[Problem, ...]
         )
         for error in errors
     )
-
-
-def _providers_needed(pinned: PinnedWorkflow) -> list[tuple[str, str, str]]:
-    """(provider, node id, model) of every node whose model needs provider credentials."""
-    needed = []
-    for node in pinned.graph.nodes.values():
-        model = node.params.model if isinstance(node, LlmNode | EmbeddingNode) else None
-        provider = None if model is None else credential_provider(model)
-        if provider is not None and model is not None:
-            needed.append((provider, node.id, model))
-    return needed
 
 
 class RunService:
@@ -152,7 +141,7 @@ class RunService:
         if workflow is None:
             return NotFound(id=workflow_id, message=f"no workflow {workflow_id}")
         inputs = {} if inputs is None else inputs
-        problems = await _storable_problems(
+        problems = await storable_problems(
             inputs, "inputs", self._limits.max_input_bytes, self._limits.max_json_depth
         )
         if problems:
@@ -161,7 +150,9 @@ class RunService:
         problems = _input_problems(pinned.definition.inputs, inputs)
         if problems:
             return InvalidRunInputs(problems=problems)
-        missing = await self._missing_credentials(principal.workspace_id, pinned)
+        missing = await missing_credentials(
+            self._credentials, principal.workspace_id, pinned.graph.nodes.values()
+        )
         if missing is not None:
             return missing
         run = RunRecord(
@@ -201,7 +192,7 @@ class RunService:
         run = await self.get(principal, run_id)
         if run is None:
             return NotFound(id=run_id, message=f"no run {run_id}")
-        refused = await _storable_problems(
+        refused = await storable_problems(
             value, "input", self._limits.max_human_input_bytes, self._limits.max_json_depth
         )
         if refused:
@@ -250,7 +241,7 @@ class RunService:
         pinned = await self._graphs.get(source.workflow_id, source.version)
         if node_id not in pinned.graph.nodes:
             return NotFound(id=node_id, message=f"the workflow has no node {node_id}")
-        problems = await _storable_problems(
+        problems = await storable_problems(
             value, "input", self._limits.max_input_bytes, self._limits.max_json_depth
         )
         if problems:
@@ -307,17 +298,3 @@ class RunService:
 
     async def _reload(self, run: RunRecord) -> RunRecord:
         return await self._runs.get(run.workspace_id, run.id) or run
-
-    async def _missing_credentials(
-        self, workspace_id: UUID, pinned: PinnedWorkflow
-    ) -> MissingCredentials | None:
-        for provider, node_id, model in _providers_needed(pinned):
-            if await self._credentials.provider_secret(workspace_id, provider) is None:
-                return MissingCredentials(
-                    provider=provider,
-                    message=(
-                        f"node {node_id} uses {model}, but this workspace has no {provider} credentials: "
-                        f'set them with setCredential(input: {{provider: "{provider}", apiKey: "…"}})'
-                    ),
-                )
-        return None

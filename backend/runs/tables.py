@@ -87,3 +87,25 @@ class HumanTask(Table, tablename="human_tasks"):
     due_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
     unique_task = Unique(["run_id", "node_id", "iteration"])
+
+
+class NodeTest(Table, tablename="node_tests"):
+    """One node executed on its own from the editor, kept apart from the run history.
+
+    Only the newest `KEPT_NODE_TESTS` of each (workflow, node) are kept; see NodeTestRepository.
+    """
+
+    id = uuid_pk()
+    workspace_id = workspace_fk(Workspace)
+    workflow_id = ForeignKey(references=Workflow, on_delete=OnDelete.cascade, null=False)
+    node_id = Varchar(length=64)
+    kind = Varchar(length=32)
+    status = Varchar(length=16)
+    input = JSONB(null=True, default=None)
+    output = JSONB(null=True, default=None)
+    error = Text(null=True, default=None)
+    branch = Varchar(length=64, null=True, default=None)
+    usage = JSONB(null=True, default=None)
+    tested_by = UUID(null=True, default=None)  # the user; no foreign key, like audit events
+    started_at = Timestamptz()
+    finished_at = Timestamptz()

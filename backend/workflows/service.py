@@ -146,6 +146,10 @@ class WorkflowService:
             return DeletedWorkflow(id=uuid)
         return NotFound(id=workflow_id, message=f"no workflow {workflow_id}")
 
+    async def compile(self, definition: Any) -> Validation | InvalidWorkflow:
+        """A valid definition parsed and compiled, or every problem with it. Stores nothing."""
+        return await self._check(definition)
+
     async def validate(self, definition: Any) -> tuple[Problem, ...]:
         """Every problem of a definition; empty when it is valid. Stores nothing."""
         checked = await self._check(definition)

@@ -2,5 +2,15 @@
 
 from engine.execution.engine import Engine, utc_now
 from engine.execution.outcomes import Accepted, InvalidInput, NoOpenTask, SubmitOutcome
+from engine.execution.single_node import SingleNodeOutcome, run_single_node
 
-__all__ = ["Accepted", "Engine", "InvalidInput", "NoOpenTask", "SubmitOutcome", "utc_now"]
+__all__ = [
+    "Accepted",
+    "Engine",
+    "InvalidInput",
+    "NoOpenTask",
+    "SingleNodeOutcome",
+    "SubmitOutcome",
+    "run_single_node",
+    "utc_now",
+]

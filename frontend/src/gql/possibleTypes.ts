@@ -99,6 +99,13 @@
       "NotFound",
       "Run"
     ],
+    "TestNodeResult": [
+      "InvalidNodeTestInput",
+      "InvalidWorkflow",
+      "MissingCredentials",
+      "NodeTest",
+      "NotFound"
+    ],
     "UpdateWorkflowResult": [
       "InvalidWorkflow",
       "NotFound",
@@ -206,6 +213,13 @@
       "NoOpenTask",
       "NotFound",
       "Run"
+    ],
+    "TestNodeResult": [
+      "InvalidNodeTestInput",
+      "InvalidWorkflow",
+      "MissingCredentials",
+      "NodeTest",
+      "NotFound"
     ],
     "UpdateWorkflowResult": [
       "InvalidWorkflow",
