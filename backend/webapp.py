@@ -57,6 +57,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",  # frame-ancestors, for browsers that predate it
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
+PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
+"""Content codings the build ships copies in (`frontend/scripts/compress.mjs`), preferred first."""
 REVALIDATE = "no-cache"
 
 _MEDIA_TYPES = {
@@ -114,22 +116,47 @@ def _is_api(path: str) -> bool:
     return any(path == prefix or path.startswith(prefix + "/") for prefix in API_PREFIXES)
 
 
-def _file_response(file: Path, cache_control: str) -> File:
+def accepted_encodings(accept_encoding: str) -> set[str]:
+    """The content codings an `Accept-Encoding` header allows (those with q=0 refused)."""
+    accepted = set()
+    for item in accept_encoding.lower().split(","):
+        coding, _, parameters = item.strip().partition(";")
+        quality = parameters.strip().removeprefix("q=").strip() if parameters else "1"
+        if coding and quality not in {"0", "0.0", "0.00", "0.000"}:
+            accepted.add(coding.strip())
+    return accepted
+
+
+def _precompressed(file: Path, accept_encoding: str) -> tuple[Path, str | None]:
+    """The build's Brotli or gzip copy of `file` (made by `npm run build`) when the client takes it."""
+    accepted = accepted_encodings(accept_encoding)
+    for coding, suffix in PRECOMPRESSED:
+        copy = file.with_name(file.name + suffix)
+        if coding in accepted and copy.is_file():
+            return copy, coding
+    return file, None
+
+
+def _file_response(file: Path, cache_control: str, accept_encoding: str) -> File:
     media_type = (
         _MEDIA_TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     )
+    sent, coding = _precompressed(file, accept_encoding)
+    headers = {**SECURITY_HEADERS, "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
+    if coding is not None:
+        headers["Content-Encoding"] = coding
     return File(
-        path=file,
+        path=sent,
         media_type=media_type,
         filename=file.name,
         content_disposition_type="inline",
-        headers={**SECURITY_HEADERS, "Cache-Control": cache_control},
+        headers=headers,
     )
 
 
-def app_page(root: Path) -> File:
+def app_page(root: Path, accept_encoding: str = "") -> File:
     """The app's `index.html` from the build in `root`, for a route the app renders itself."""
-    return _file_response(root / "index.html", REVALIDATE)
+    return _file_response(root / "index.html", REVALIDATE, accept_encoding)
 
 
 def web_app_handler(root: Path) -> HTTPRouteHandler:
@@ -148,16 +175,17 @@ def web_app_handler(root: Path) -> HTTPRouteHandler:
         # Only reads are the app's; other methods on paths without a route are unknown resources.
         if request.method not in {"GET", "HEAD"} or _is_api(path):
             raise NotFoundException
+        accept_encoding = request.headers.get("accept-encoding", "")
         if path == "/":
-            return app_page(root)
+            return app_page(root, accept_encoding)
         file = file_under(root, path)
         if file is not None:
             hashed = path.startswith(ASSETS_PREFIX)
-            return _file_response(file, IMMUTABLE if hashed else REVALIDATE)
+            return _file_response(file, IMMUTABLE if hashed else REVALIDATE, accept_encoding)
         # A stale page asking for an asset of an older build must not get HTML under a .js name
         # (cached for a year); a path with . or .. segments comes from no browser, which normalises.
         if path.startswith(ASSETS_PREFIX) or _unnormalised(path):
             raise NotFoundException
-        return app_page(root)
+        return app_page(root, accept_encoding)
 
     return web_app

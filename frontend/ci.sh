@@ -44,7 +44,7 @@ npm_ci_if_needed() {
 
 stale_build() {
     [[ -f dist/index.html ]] || return 0
-    local sources=(src public index.html package.json package-lock.json ./*.ts ./tsconfig*.json ../schema.graphql ../graphql)
+    local sources=(src public scripts index.html package.json package-lock.json ./*.ts ./tsconfig*.json ../schema.graphql ../graphql)
     local existing=()
     for source in "${sources[@]}"; do
         if [[ -e $source ]]; then existing+=("$source"); fi

@@ -1,6 +1,7 @@
 // Starts a real `flowloom serve` on a fresh FLOWLOOM_HOME for the run, serving the built app, reads the one-time setup
 // link it prints, and stops it (and removes the home) afterwards.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -31,10 +32,22 @@ function waitForSetupLink(server: ChildProcess, output: () => string): Promise<s
   })
 }
 
+/** Fails at once, naming the port, when something (a stray server of an earlier run) holds it. */
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', () =>
+      reject(new Error(`port ${port} is in use: stop what holds it, or set FLOWLOOM_E2E_PORT to a free port`)),
+    )
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()))
+  })
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(path.resolve(here, '..', 'dist', 'index.html'))) {
     throw new Error('dist/ is missing: run `npm run build` before `npm run e2e`')
   }
+  await assertPortFree(API_PORT)
   const flowloom = process.env.FLOWLOOM_BIN ?? path.join(repo, '.venv', 'bin', 'flowloom')
   const home = mkdtempSync(path.join(tmpdir(), 'flowloom-e2e-'))
   let log = ''

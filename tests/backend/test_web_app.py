@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -97,6 +98,53 @@ async def test_hashed_assets_are_cached_for_a_year_and_never_revalidated(web: ht
     assert script.text == ASSET
     assert script.headers["content-type"].startswith("text/javascript")
     assert script.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+async def raw_body(
+    client: httpx.AsyncClient, path: str, accept_encoding: str
+) -> tuple[httpx.Response, bytes]:
+    """A GET's response and its body as sent, not decoded by httpx."""
+    async with client.stream("GET", path, headers={"Accept-Encoding": accept_encoding}) as response:
+        return response, b"".join([chunk async for chunk in response.aiter_raw()])
+
+
+async def test_a_browser_taking_brotli_gets_the_builds_brotli_copy(
+    web: httpx.AsyncClient, dist: Path
+) -> None:
+    (dist / "assets" / "x-abc123.js.br").write_bytes(b"brotli bytes")
+    (dist / "assets" / "x-abc123.js.gz").write_bytes(gzip.compress(b"gzip copy"))
+
+    response, body = await raw_body(web, "/assets/x-abc123.js", "gzip, deflate, br, zstd")
+
+    assert body == b"brotli bytes"
+    assert response.headers["content-encoding"] == "br"
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+async def test_a_browser_taking_gzip_only_gets_the_gzip_copy(web: httpx.AsyncClient, dist: Path) -> None:
+    (dist / "assets" / "x-abc123.js.br").write_bytes(b"brotli bytes")
+    (dist / "assets" / "x-abc123.js.gz").write_bytes(gzip.compress(b"gzip copy"))
+    (dist / "index.html.gz").write_bytes(gzip.compress(b"<!doctype html>gzipped"))
+
+    script = await web.get("/assets/x-abc123.js", headers={"Accept-Encoding": "gzip, br;q=0"})
+    page = await web.get("/runs", headers={"Accept-Encoding": "gzip"})
+
+    assert (script.headers["content-encoding"], script.text) == ("gzip", "gzip copy")
+    assert (page.headers["content-encoding"], page.text) == ("gzip", "<!doctype html>gzipped")
+
+
+async def test_without_an_accepted_copy_the_file_itself_is_sent(web: httpx.AsyncClient, dist: Path) -> None:
+    (dist / "assets" / "x-abc123.js.br").write_bytes(b"brotli bytes")
+
+    refused, refused_body = await raw_body(web, "/assets/x-abc123.js", "gzip, br;q=0")
+    missing, missing_body = await raw_body(web, "/favicon.svg", "gzip, br")
+
+    assert refused_body == ASSET.encode()
+    assert "content-encoding" not in refused.headers
+    assert missing_body.startswith(b"<svg")
+    assert "content-encoding" not in missing.headers
 
 
 async def test_unhashed_files_of_the_build_are_served_revalidated(web: httpx.AsyncClient) -> None:
