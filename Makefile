@@ -64,11 +64,12 @@ $(NODE_CLIENT)/node_modules/.installed: $(NODE_CLIENT)/package-lock.json
 schema: install ## Rewrite schema.graphql from the Strawberry schema
 	$(BIN)/flowloom export-schema -o schema.graphql
 
-bench: install-dev ## Run the benchmarks (each prints one JSON object)
+bench: install-dev web ## Run the benchmarks (each prints one JSON object)
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.cli
+	node bench/ui.mjs
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
