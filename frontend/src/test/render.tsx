@@ -1,4 +1,5 @@
 // Renders a piece of the app the way the app does (theme, session, router, Apollo mocks), for tests.
+import type { ApolloLink } from '@apollo/client'
 import type { MockLink } from '@apollo/client/testing'
 import { MockedProvider } from '@apollo/client/testing/react'
 import { render } from '@testing-library/react'
@@ -17,7 +18,7 @@ export const OWNER_SESSION: Session = {
   csrfToken: 'csrf-1',
 }
 
-/** Renders `element` at `path` (matched by `pattern`) with the given session and GraphQL mocks. */
+/** Renders `element` at `path` (matched by `pattern`) with the given session and GraphQL mocks or link. */
 export function renderAt(
   element: ReactElement,
   {
@@ -25,13 +26,21 @@ export function renderAt(
     pattern = '*',
     session = null,
     mocks = [],
-  }: { path?: string; pattern?: string; session?: Session | null; mocks?: MockLink.MockedResponse[] } = {},
+    link,
+  }: {
+    path?: string
+    pattern?: string
+    session?: Session | null
+    mocks?: MockLink.MockedResponse[]
+    /** Replaces `mocks`: a link of the test's own, such as `liveLink`. */
+    link?: ApolloLink
+  } = {},
 ) {
   return render(
     <ConfigProvider theme={theme}>
       <AntApp>
         <SessionProvider initial={session}>
-          <MockedProvider mocks={mocks} cache={createCache()}>
+          <MockedProvider mocks={mocks} link={link} cache={createCache()}>
             <MemoryRouter initialEntries={[path]}>
               <Routes>
                 <Route path={pattern} element={element} />

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import type { Session } from '../../auth/api/session'
 import { HumanTaskUpdatesDocument, HumanTasksDocument, SubmitHumanInputDocument } from '../../../gql/graphql'
+import { liveLink } from '../../../test/liveLink'
 import { OWNER_SESSION, renderAt } from '../../../test/render'
 import { InboxPage } from './InboxPage'
 
@@ -29,10 +30,9 @@ function open(...tasks: ReturnType<typeof task>[]): MockLink.MockedResponse {
   return { request: { query: HumanTasksDocument, variables: { status: 'OPEN' } }, result: { data: { humanTasks: tasks } } }
 }
 
-function live(changed: ReturnType<typeof task> | null): MockLink.MockedResponse {
-  return changed
-    ? { request: { query: HumanTaskUpdatesDocument, variables: {} }, result: { data: { humanTasks: changed } }, delay: 200 }
-    : { request: { query: HumanTaskUpdatesDocument, variables: {} }, result: { data: undefined }, delay: 60_000 }
+/** The subscription staying silent (MockLink answers every subscribe with some mock). */
+function quiet(): MockLink.MockedResponse {
+  return { request: { query: HumanTaskUpdatesDocument, variables: {} }, result: { data: undefined }, delay: 60_000 }
 }
 
 function submitted(runId: string, input: unknown, answer: Record<string, unknown>): MockLink.MockedResponse {
@@ -48,12 +48,19 @@ function renderPage(mocks: MockLink.MockedResponse[], session = OWNER_SESSION) {
   return renderAt(<InboxPage />, { path: '/w/default/inbox', pattern: '/w/:workspace/inbox', session, mocks })
 }
 
+/** The page over `mocks`, with `humanTasks` delivering what the test pushes, when it pushes it. */
+function renderLive(mocks: MockLink.MockedResponse[]) {
+  const { link, push } = liveLink(mocks)
+  renderAt(<InboxPage />, { path: '/w/default/inbox', pattern: '/w/:workspace/inbox', session: OWNER_SESSION, link })
+  return (changed: ReturnType<typeof task>) => push(HumanTaskUpdatesDocument, { humanTasks: changed })
+}
+
 describe('InboxPage', () => {
   it('answers a task with a form made from its schema; the task goes away', async () => {
     const user = userEvent.setup({ delay: null })
     renderPage([
       open(task('r1', 'Approve?')),
-      live(null),
+      quiet(),
       submitted('r1', { ok: true }, {
         __typename: 'Run',
         id: 'r1',
@@ -80,7 +87,7 @@ describe('InboxPage', () => {
     const schema = { type: 'object', properties: { reason: { type: 'string', title: 'Reason' } } }
     renderPage([
       open(task('r1', 'Why?', schema)),
-      live(null),
+      quiet(),
       submitted('r1', { reason: 'x' }, {
         __typename: 'InvalidHumanInput',
         message: 'input does not match the schema',
@@ -100,7 +107,7 @@ describe('InboxPage', () => {
     const user = userEvent.setup({ delay: null })
     renderPage([
       open(task('r1', 'Anything?', {})),
-      live(null),
+      quiet(),
       submitted('r1', { n: 1 }, { __typename: 'NoOpenTask', message: 'run r1 is not waiting at ask' }),
     ])
     const card = await screen.findByRole('region', { name: 'Anything?' })
@@ -116,21 +123,23 @@ describe('InboxPage', () => {
   })
 
   it('shows viewers the tasks without a way to answer', async () => {
-    renderPage([open(task('r1', 'Approve?')), live(null)], VIEWER)
+    renderPage([open(task('r1', 'Approve?')), quiet()], VIEWER)
     const card = await screen.findByRole('region', { name: 'Approve?' })
     expect(within(card).queryByRole('button', { name: 'Submit answer' })).not.toBeInTheDocument()
     expect(card).toHaveTextContent('a runner or above answers it')
   })
 
   it('adds a task live as it opens', async () => {
-    renderPage([open(), live(task('r2', 'Ship it?'))])
+    const update = renderLive([open()])
     expect(await screen.findByText('No open tasks: nothing waits for a person.')).toBeInTheDocument()
+    update(task('r2', 'Ship it?'))
     expect(await screen.findByRole('region', { name: 'Ship it?' })).toBeInTheDocument()
   })
 
   it('removes a task live as someone else answers it', async () => {
-    renderPage([open(task('r1', 'Approve?')), live(task('r1', 'Approve?', APPROVE, 'DONE'))])
+    const update = renderLive([open(task('r1', 'Approve?'))])
     await screen.findByRole('region', { name: 'Approve?' })
+    update(task('r1', 'Approve?', APPROVE, 'DONE'))
     await waitFor(() => expect(screen.queryByRole('region', { name: 'Approve?' })).not.toBeInTheDocument())
   })
 })

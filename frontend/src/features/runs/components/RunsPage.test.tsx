@@ -3,6 +3,7 @@ import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { RunRowUpdatesDocument, RunsTableDocument, type RunStatus } from '../../../gql/graphql'
+import { liveLink } from '../../../test/liveLink'
 import { OWNER_SESSION, renderAt } from '../../../test/render'
 import { RUNS_PAGE } from '../constants'
 import { RunsPage } from './RunsPage'
@@ -39,11 +40,6 @@ function listing(
   }
 }
 
-/** A live change, delivered once the first page has arrived. */
-function update(changed: ReturnType<typeof run>): MockLink.MockedResponse {
-  return { request: { query: RunRowUpdatesDocument }, result: { data: { runUpdates: changed } }, delay: 200 }
-}
-
 /** The subscription staying silent (MockLink answers every subscribe with some mock). */
 function quiet(): MockLink.MockedResponse {
   return { request: { query: RunRowUpdatesDocument }, result: { data: undefined }, delay: 60_000 }
@@ -51,6 +47,13 @@ function quiet(): MockLink.MockedResponse {
 
 function renderPage(mocks: MockLink.MockedResponse[]) {
   return renderAt(<RunsPage />, { path: '/w/default/runs', pattern: '/w/:workspace/runs', session: OWNER_SESSION, mocks })
+}
+
+/** The page over `mocks`, with `runUpdates` delivering what the test pushes, when it pushes it. */
+function renderLive(mocks: MockLink.MockedResponse[]) {
+  const { link, push } = liveLink(mocks)
+  renderAt(<RunsPage />, { path: '/w/default/runs', pattern: '/w/:workspace/runs', session: OWNER_SESSION, link })
+  return (changed: ReturnType<typeof run>) => push(RunRowUpdatesDocument, { runUpdates: changed })
 }
 
 describe('RunsPage', () => {
@@ -96,16 +99,18 @@ describe('RunsPage', () => {
   })
 
   it('changes a row’s status live, without a reload', async () => {
-    renderPage([listing([run('1', 'Seed', 'WAITING')]), update(run('1', 'Seed', 'SUCCEEDED', '2026-12-01T10:01:00Z'))])
+    const update = renderLive([listing([run('1', 'Seed', 'WAITING')])])
     const row = await screen.findByRole('row', { name: /Seed/ })
     expect(row).toHaveTextContent('WAITING')
+    update(run('1', 'Seed', 'SUCCEEDED', '2026-12-01T10:01:00Z'))
     expect(await within(row).findByText('SUCCEEDED')).toBeInTheDocument()
     expect(within(row).queryByText('WAITING')).not.toBeInTheDocument()
   })
 
   it('puts a new run first as it starts', async () => {
-    renderPage([listing([run('1', 'Seed', 'SUCCEEDED')]), update(run('2', 'Nightly', 'PENDING'))])
+    const update = renderLive([listing([run('1', 'Seed', 'SUCCEEDED')])])
     await screen.findByRole('row', { name: /Seed/ })
+    update(run('2', 'Nightly', 'PENDING'))
     await screen.findByRole('row', { name: /Nightly/ })
     const rows = screen.getAllByRole('row', { name: /Nightly|Seed/ })
     expect(rows[0]).toHaveTextContent('Nightly')
