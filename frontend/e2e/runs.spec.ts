@@ -1,37 +1,16 @@
 // A run that waits for a person, against the real server: import a workflow with a human node, start
 // it over GraphQL as the signed-in browser, see it WAITING on Runs, answer it in the Inbox, and see
 // the Runs page turn it SUCCEEDED live (no reload).
-import { expect, test, type APIRequestContext } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { OWNER } from './owner.ts'
+import { consoleErrors, graphql, SHOTS as shots, signIn } from './api.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const shots = path.resolve(here, '..', 'test-results')
-
-/** Runs one GraphQL operation as the signed-in browser of `request` (cookie + CSRF header). */
-async function graphql(request: APIRequestContext, query: string, variables: Record<string, unknown> = {}) {
-  const session = (await (await request.get('/auth/session')).json()) as { csrfToken: string }
-  const response = await request.post('/graphql', {
-    headers: { 'X-CSRF-Token': session.csrfToken, 'X-Flowloom-Workspace': 'default' },
-    data: { query, variables },
-  })
-  expect(response.ok()).toBe(true)
-  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown }
-  expect(body.errors).toBeUndefined()
-  return body.data ?? {}
-}
 
 test('a run waits for a person, who answers it in the Inbox', async ({ page }) => {
-  const errors: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
-  })
-  await page.goto('/signin')
-  await page.getByLabel('Email').fill(OWNER.email)
-  await page.getByLabel('Password').fill(OWNER.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page).toHaveURL(/\/w\/default\/workflows$/)
+  const errors = consoleErrors(page)
+  await signIn(page)
 
   await page.getByLabel('Workflow definition file').setInputFiles(path.join(here, 'fixtures', 'approve.json'))
   const dialog = page.getByRole('dialog', { name: 'Import a workflow' })
@@ -64,9 +43,7 @@ test('a run waits for a person, who answers it in the Inbox', async ({ page }) =
 
   // the Inbox in a second tab of the same session; the Runs tab stays open and is never reloaded
   const inbox = await page.context().newPage()
-  inbox.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
-  })
+  const inboxErrors = consoleErrors(inbox)
   await inbox.goto('/w/default/inbox')
   const task = inbox.getByRole('region', { name: 'Approve?' })
   await expect(task).toBeVisible()
@@ -80,6 +57,5 @@ test('a run waits for a person, who answers it in the Inbox', async ({ page }) =
   await expect(row).toContainText('SUCCEEDED')
   await expect(row).not.toContainText('WAITING')
   await page.screenshot({ path: path.join(shots, '23-run-succeeded.png') })
-  // the sign-in page asks /auth/session while signed out: that 401 is expected
-  expect(errors.filter((text) => !text.includes('401'))).toEqual([])
+  expect([...errors, ...inboxErrors]).toEqual([])
 })
