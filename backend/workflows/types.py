@@ -133,6 +133,10 @@ class NodeKind:
     title: str
     description: str
     params_schema: JSON
+    settings_schema: JSON = strawberry.field(
+        description="JSON Schema of what every node of the kind has besides its params: label, retry, "
+        "time limit and failure handling."
+    )
 
     @classmethod
     def from_info(cls, info: NodeKindInfo) -> NodeKind:
@@ -142,6 +146,7 @@ class NodeKind:
             title=info.title,
             description=info.description,
             params_schema=JSON(info.params_schema),
+            settings_schema=JSON(info.settings_schema),
         )
 
 

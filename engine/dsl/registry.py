@@ -50,6 +50,9 @@ class NodeKindInfo:
     """What a node of this kind does."""
     params_schema: dict[str, JsonValue]
     """JSON Schema of the kind's `params` (camelCase), with a description under every field."""
+    settings_schema: dict[str, JsonValue]
+    """JSON Schema of what a node of the kind has besides its id, place, type and params: label,
+    retry, time limit and failure handling (camelCase)."""
 
 
 def node_spec_class(kind: str) -> type[NodeBase]:
@@ -103,6 +106,24 @@ def node_kinds() -> list[NodeKindInfo]:
             title=spec.title,
             description=inspect.cleandoc(spec.__doc__ or "").split("\n\n")[0],
             params_schema=params_model(spec).model_json_schema(by_alias=True),
+            settings_schema=_settings_schema(spec),
         )
         for kind, spec in _SPECS_BY_KIND.items()
     ]
+
+
+_NOT_SETTINGS = ("id", "position", "type", "params")
+"""Fields the editor sets itself (identity, canvas place, kind) or shows in the params form."""
+
+
+def _settings_schema(spec: type[NodeBase]) -> dict[str, JsonValue]:
+    """The schema of a kind's common settings, derived from its model so the two cannot drift."""
+    schema = spec.model_json_schema(by_alias=True, mode="validation")
+    properties = schema["properties"]
+    for name in _NOT_SETTINGS:
+        properties.pop(name, None)
+    schema.pop("required", None)
+    schema["$defs"].pop("Position")  # only `position` referred to it
+    schema["title"] = f"{spec.title} settings"
+    schema.pop("description", None)
+    return schema

@@ -232,6 +232,8 @@ async def test_node_kinds_serve_a_params_schema_for_every_kind(gql: GraphQLClien
     }
     assert "model" in by_kind["llm"]["paramsSchema"]["properties"]
     assert by_kind["llm"]["paramsSchema"]["properties"]["prompt"]["description"]
+    on_error = by_kind["human"]["settingsSchema"]["properties"]["onError"]
+    assert on_error["enum"] == ["fail", "errorEdge", "default"]
 
 
 async def test_viewer_is_the_token_owner_in_their_workspace(gql: GraphQLClient) -> None:

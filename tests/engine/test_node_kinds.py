@@ -82,3 +82,14 @@ def test_params_schemas_mark_the_templated_fields_for_the_editor() -> None:
 
 def test_params_schemas_forbid_unknown_fields() -> None:
     assert all(info.params_schema["additionalProperties"] is False for info in node_kinds())
+
+
+@pytest.mark.parametrize("info", node_kinds(), ids=lambda info: info.kind)
+def test_settings_schemas_hold_the_common_fields_the_node_accepts(info: NodeKindInfo) -> None:
+    settings = obj(info.settings_schema["properties"])
+    aliases = {field.alias or name for name, field in node_spec_class(info.kind).model_fields.items()}
+
+    assert set(settings) == {"label", "retry", "timeoutSeconds", "onError", "defaultOutput"}
+    assert set(settings) <= aliases
+    assert info.settings_schema["additionalProperties"] is False
+    assert all(obj(prop).get("description") for prop in settings.values())
