@@ -17,9 +17,9 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            // antd alone passes Vite's 500 kB warning; its building blocks load in parallel beside it
-            { name: 'antd', test: /node_modules[\\/]antd[\\/]/ },
-            { name: 'antd-parts', test: /node_modules[\\/](@ant-design|@rc-component|rc-[^\\/]+)[\\/]/, priority: 5 },
+            // antd is not grouped either: a named group holds every component any page uses, so the
+            // first page would load the editor's and the settings' components too; by use, the
+            // components of lazy pages travel with those pages
             // graphql-js is not grouped by name: GraphiQL uses far more of it than Apollo does, and a
             // named group would pull all of that into the first load; the bundler places it by use
             { name: 'apollo', test: /node_modules[\\/](@apollo|graphql-ws|rxjs|@wry|optimism)[\\/]/ },

@@ -1,6 +1,6 @@
 import { ApolloProvider } from '@apollo/client/react'
-import { Button, Layout, Result, Select, Space, Typography } from 'antd'
-import { useMemo } from 'react'
+import { Button, Layout, Result, Select, Space, Spin, Typography } from 'antd'
+import { Suspense, useMemo } from 'react'
 import { Link, NavLink, Outlet, useNavigate, useParams } from 'react-router'
 import { createApolloClient } from './apollo'
 import { useSession } from './sessionContext'
@@ -66,7 +66,9 @@ export function WorkspaceLayout() {
       <Layout.Content style={{ padding: 24 }}>
         {current ? (
           <ApolloProvider client={client}>
-            <Outlet />
+            <Suspense fallback={<Spin description="Loading the page" />}>
+              <Outlet />
+            </Suspense>
           </ApolloProvider>
         ) : (
           <Result status="404" title="No such workspace" subTitle={`You are not a member of “${workspace}”.`} />

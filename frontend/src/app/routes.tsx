@@ -6,8 +6,6 @@ import { InvitePage } from '../features/auth/components/InvitePage'
 import { ResetPasswordPage } from '../features/auth/components/ResetPasswordPage'
 import { SetupPage } from '../features/auth/components/SetupPage'
 import { SignInPage } from '../features/auth/components/SignInPage'
-import { InboxPage } from '../features/inbox/components/InboxPage'
-import { RunsPage } from '../features/runs/components/RunsPage'
 import { WorkflowsPage } from '../features/workflows/components/WorkflowsPage'
 import { RequireSession } from './RequireSession'
 import { useSession } from './sessionContext'
@@ -15,6 +13,10 @@ import { WorkspaceLayout } from './WorkspaceLayout'
 
 // GraphiQL's editor (Monaco) is larger than the rest of the app: its own chunk, fetched when opened
 const GraphiQLPage = lazy(() => import('../features/graphiql/components/GraphiQLPage'))
+// The first page after sign-in is Workflows; every other workspace page (and the antd components only
+// it uses) is fetched when opened. WorkspaceLayout shows a spinner meanwhile.
+const RunsPage = lazy(() => import('../features/runs/components/RunsPage').then((m) => ({ default: m.RunsPage })))
+const InboxPage = lazy(() => import('../features/inbox/components/InboxPage').then((m) => ({ default: m.InboxPage })))
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {
