@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from backend.gql.common import NotFound, Problem
 from backend.runs import records
-from backend.runs.node_tests import NodeTestResult
+from backend.runs.records import NodeTestResult
 from backend.runs.types import MissingCredentials, NodeStatus, Usage
 from backend.workflows.types import InvalidWorkflow
 

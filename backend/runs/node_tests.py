@@ -19,7 +19,12 @@ from backend.credentials.service import CredentialService
 from backend.problems import NotFound
 from backend.runs.node_tests_repository import NodeTestRepository
 from backend.runs.provider_check import missing_credentials
-from backend.runs.records import InvalidNodeTestInput, MissingCredentials, NodeTestRecord, NodeTestRequest
+from backend.runs.records import (
+    InvalidNodeTestInput,
+    NodeTestRecord,
+    NodeTestRequest,
+    NodeTestResult,
+)
 from backend.runs.service import storable_problems
 from backend.workflows.records import InvalidWorkflow
 from backend.workflows.service import WorkflowService, parse_id
@@ -32,9 +37,6 @@ from engine.value_policy import text_problem
 
 NODE_TEST_SECONDS = 120.0
 """A test stops after this long, whatever the node's own time limit (the person is waiting)."""
-
-NodeTestResult = NodeTestRecord | NotFound | InvalidWorkflow | InvalidNodeTestInput | MissingCredentials
-"""What `NodeTestService.test` answers."""
 
 
 class NodeTestService:

@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import JsonValue
 
 from backend.problems import NotFound
+from backend.workflows.records import InvalidWorkflow
 from engine.graph import Problem
 from engine.records import NodeStatus, Usage
 
@@ -115,3 +116,7 @@ class NodeTestRecord:
     usage: Usage
     started_at: datetime
     finished_at: datetime
+
+
+NodeTestResult = NodeTestRecord | NotFound | InvalidWorkflow | InvalidNodeTestInput | MissingCredentials
+"""What testing one node answers (`NodeTestService.test`)."""
