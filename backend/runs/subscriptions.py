@@ -31,7 +31,9 @@ class RunSubscription:
             yield RunEvent.of(event)
 
     @strawberry.subscription(
-        description="Runs of your workspace, each time their status changes.",
+        description="Runs of your workspace, each time their status changes: the run as it is when "
+        "delivered, so changes closer together than a delivery arrive as one (the last state always "
+        "arrives).",
         extensions=requires(Permission.READ),
     )
     async def run_updates(self, info: Info) -> AsyncGenerator[Run, None]:
@@ -39,7 +41,8 @@ class RunSubscription:
             yield Run.of(run)
 
     @strawberry.subscription(
-        description="Human tasks of your workspace as they open (OPEN) and close (DONE).",
+        description="Human tasks of your workspace as they open (OPEN) and close (DONE): the task as it "
+        "is when delivered, so a task answered at once may arrive DONE only.",
         extensions=requires(Permission.READ),
     )
     async def human_tasks(

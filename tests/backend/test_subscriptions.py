@@ -256,7 +256,7 @@ async def test_run_updates_and_the_task_inbox_follow_the_workspace(
         await wait_for(gql, started["id"])
         statuses: list[str] = []
         tasks: list[str] = []
-        while "SUCCEEDED" not in statuses or len(tasks) < 2:
+        while "SUCCEEDED" not in statuses or "DONE" not in tasks:
             message = await socket.receive()
             data = message["payload"]["data"]
             if message["id"] == "runs":
@@ -266,8 +266,18 @@ async def test_run_updates_and_the_task_inbox_follow_the_workspace(
                 assert data["humanTasks"]["runId"] == started["id"]
                 tasks.append(data["humanTasks"]["status"])
 
-    assert statuses == ["RUNNING", "WAITING", "RUNNING", "SUCCEEDED"]
-    assert tasks == ["OPEN", "DONE"]
+    # each delivery is the run as it is then: changes closer together than a delivery (on a busy
+    # machine, the resume and the success) arrive as one, in order, and the last one always arrives
+    assert is_in_order(statuses, ["RUNNING", "WAITING", "RUNNING", "SUCCEEDED"])
+    assert statuses[-1] == "SUCCEEDED"
+    assert is_in_order(tasks, ["OPEN", "DONE"])
+    assert tasks[-1] == "DONE"
+
+
+def is_in_order(seen: list[str], transitions: list[str]) -> bool:
+    """Whether `seen` is `transitions` with some left out (merged into a later one), none reordered."""
+    remaining = iter(transitions)
+    return all(state in remaining for state in seen)
 
 
 async def test_the_run_query_events_match_what_a_subscriber_received(
