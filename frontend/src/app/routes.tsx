@@ -15,6 +15,7 @@ import { WorkspaceLayout } from './WorkspaceLayout'
 
 // GraphiQL's editor (Monaco) is larger than the rest of the app: its own chunk, fetched when opened
 const GraphiQLPage = lazy(() => import('../features/graphiql/components/GraphiQLPage'))
+const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'))
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {
@@ -64,6 +65,8 @@ export function AppRoutes() {
         <Route path="workflows" element={<WorkflowsPage />} />
         <Route path="runs" element={<RunsPage />} />
         <Route path="inbox" element={<InboxPage />} />
+        <Route path="settings" element={<Navigate to="general" replace />} />
+        <Route path="settings/:tab" element={<Suspense fallback={<Spin description="Loading settings" />}><SettingsPage /></Suspense>} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
