@@ -1,5 +1,10 @@
 import { App, Button, Flex, Typography } from 'antd'
 
+/** "Invitation link" → "invitation link" inside a sentence; an acronym ("API token") stays as it is. */
+function inSentence(label: string): string {
+  return /^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label
+}
+
 /**
  * A secret or link shown for copying (a new token, an invitation link): the text, selectable, and a
  * button that puts it on the clipboard. `label` names both for assistive technology.
@@ -22,7 +27,7 @@ export function CopyableText({ text, label }: { text: string; label: string }) {
       <Typography.Text code aria-label={label} className="copyable-text__value">
         {text}
       </Typography.Text>
-      <Button onClick={() => void copy()} aria-label={`Copy ${label.toLowerCase()}`}>
+      <Button onClick={() => void copy()} aria-label={`Copy ${inSentence(label)}`}>
         Copy
       </Button>
     </Flex>

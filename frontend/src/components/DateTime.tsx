@@ -32,7 +32,7 @@ export function DateTime({
   if (exact) return <time dateTime={value}>{exactTime(value)}</time>
   return (
     <Tooltip title={exactTime(value)}>
-      <time dateTime={value}>{parsed.fromNow()}</time>
+      <time dateTime={value} className="date-time">{parsed.fromNow()}</time>
     </Tooltip>
   )
 }
