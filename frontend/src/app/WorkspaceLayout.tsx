@@ -9,6 +9,7 @@ const PAGES = [
   { path: 'workflows', label: 'Workflows' },
   { path: 'runs', label: 'Runs' },
   { path: 'inbox', label: 'Inbox' },
+  { path: 'settings', label: 'Settings' },
 ] as const
 
 /**

@@ -17,6 +17,7 @@ const GraphiQLPage = lazy(() => import('../features/graphiql/components/GraphiQL
 // it uses) is fetched when opened. WorkspaceLayout shows a spinner meanwhile.
 const RunsPage = lazy(() => import('../features/runs/components/RunsPage').then((m) => ({ default: m.RunsPage })))
 const InboxPage = lazy(() => import('../features/inbox/components/InboxPage').then((m) => ({ default: m.InboxPage })))
+const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'))
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {
@@ -66,6 +67,8 @@ export function AppRoutes() {
         <Route path="workflows" element={<WorkflowsPage />} />
         <Route path="runs" element={<RunsPage />} />
         <Route path="inbox" element={<InboxPage />} />
+        <Route path="settings" element={<Navigate to="general" replace />} />
+        <Route path="settings/:tab" element={<Suspense fallback={<Spin description="Loading settings" />}><SettingsPage /></Suspense>} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

@@ -1,8 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client/react'
-import { Alert, App, Button, Empty, Flex, Typography } from 'antd'
+import { App, Empty, Flex, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { useParams } from 'react-router'
 import { useSession } from '../../../app/sessionContext'
+import { LoadError } from '../../../components/LoadError'
 import {
   HumanTaskUpdatesDocument,
   HumanTasksDocument,
@@ -98,13 +99,7 @@ export function InboxPage() {
         Inbox
       </Typography.Title>
       {error ? (
-        <Alert
-          type="error"
-          role="alert"
-          title="The open tasks could not be loaded"
-          description={error.message}
-          action={<Button onClick={() => void refetch()}>Try again</Button>}
-        />
+        <LoadError what="The open tasks" error={error} onRetry={() => void refetch()} />
       ) : null}
       {!loading && !error && tasks.length === 0 ? <Empty description="No open tasks: nothing waits for a person." /> : null}
       {tasks.map((task) => (

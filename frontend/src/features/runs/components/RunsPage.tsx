@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react'
-import { Alert, Button, Flex, Select, Typography } from 'antd'
+import { Button, Flex, Select, Typography } from 'antd'
 import { useEffect, useMemo, useState } from 'react'
+import { LoadError } from '../../../components/LoadError'
 import {
   RunRowUpdatesDocument,
   RunsTableDocument,
@@ -63,13 +64,7 @@ export function RunsPage() {
         />
       </Flex>
       {error ? (
-        <Alert
-          type="error"
-          role="alert"
-          title="The runs could not be loaded"
-          description={error.message}
-          action={<Button onClick={() => void refetch()}>Try again</Button>}
-        />
+        <LoadError what="The runs" error={error} onRetry={() => void refetch()} />
       ) : null}
       <RunsTable
         runs={runs}

@@ -1,14 +1,11 @@
 import { Table, type TableColumnsType } from 'antd'
+import { DateTime } from '../../../components/DateTime'
 import type { RunRowFieldsFragment, RunStatus } from '../../../gql/graphql'
 import { RunStatusTag } from './RunStatusTag'
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
-
 /** A timestamp from the server in the reader's locale; a dash while it has not happened. */
 function When({ value }: { value: string | null | undefined }) {
-  if (!value) return <span aria-label="not yet">—</span>
-  const date = new Date(value)
-  return <time dateTime={value}>{Number.isNaN(date.getTime()) ? value : dateFormat.format(date)}</time>
+  return <DateTime value={value} empty="not yet" exact />
 }
 
 /** Runs newest first: workflow, status, when it started and finished. */

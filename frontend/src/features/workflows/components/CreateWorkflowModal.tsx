@@ -3,7 +3,7 @@ import { Alert, Form, Input, Modal } from 'antd'
 import { useState } from 'react'
 import {
   CreateWorkflowDocument,
-  WorkflowsDocument,
+  WorkflowsTableDocument,
   type ProblemFieldsFragment,
   type WorkflowFieldsFragment,
 } from '../../../gql/graphql'
@@ -38,7 +38,7 @@ export function CreateWorkflowModal({
     // only a created workflow changes the list; a refused one leaves it as it was
     refetchQueries: (result) =>
       result.data?.createWorkflow.__typename === 'Workflow'
-        ? [{ query: WorkflowsDocument, variables: { first: WORKFLOWS_PAGE } }]
+        ? [{ query: WorkflowsTableDocument, variables: { first: WORKFLOWS_PAGE } }]
         : [],
     awaitRefetchQueries: true,
   })

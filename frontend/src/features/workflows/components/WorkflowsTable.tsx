@@ -1,83 +1,110 @@
 import { Button, Popconfirm, Space, Table, type TableColumnsType } from 'antd'
-import type { WorkflowFieldsFragment } from '../../../gql/graphql'
+import { Link } from 'react-router'
+import { DateTime } from '../../../components/DateTime'
+import type { WorkflowRowFieldsFragment } from '../../../gql/graphql'
+import { RunStatusTag } from '../../runs/components/RunStatusTag'
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-
-/** A timestamp from the server in the reader's locale (the raw value when it is not a date). */
-function formatUpdated(value: string): string {
-  const date = new Date(value)
-  return Number.isNaN(date.getTime()) ? value : dateFormat.format(date)
+function LastRun({ run }: { run: WorkflowRowFieldsFragment['lastRun'] }) {
+  if (!run) return <span aria-label="never run">—</span>
+  return (
+    <Space size={4}>
+      <RunStatusTag status={run.status} />
+      <DateTime value={run.createdAt} />
+    </Space>
+  )
 }
 
-/** The workflows of a workspace: name, version, last change, and export/delete per row. */
+/** The workflows of a workspace: name (to the editor), version, last run, last change, and row actions. */
 export function WorkflowsTable({
+  workspace,
   workflows,
   loading,
   canEdit,
-  deletingId,
+  busyId,
   onExport,
+  onDuplicate,
   onDelete,
   emptyText,
 }: {
-  workflows: readonly WorkflowFieldsFragment[]
+  workspace: string
+  workflows: readonly WorkflowRowFieldsFragment[]
   loading: boolean
   canEdit: boolean
-  deletingId: string | null
-  onExport: (workflow: WorkflowFieldsFragment) => void
-  onDelete: (workflow: WorkflowFieldsFragment) => void
+  /** The workflow a duplicate or delete is under way for. */
+  busyId: string | null
+  onExport: (workflow: WorkflowRowFieldsFragment) => void
+  onDuplicate: (workflow: WorkflowRowFieldsFragment) => void
+  onDelete: (workflow: WorkflowRowFieldsFragment) => void
   emptyText: string
 }) {
-  const columns: TableColumnsType<WorkflowFieldsFragment> = [
-    { title: 'Name', dataIndex: 'name', sorter: (a, b) => a.name.localeCompare(b.name) },
-    { title: 'Version', dataIndex: 'version', width: 110, sorter: (a, b) => a.version - b.version },
+  const columns: TableColumnsType<WorkflowRowFieldsFragment> = [
+    {
+      title: 'Name',
+      dataIndex: 'name',
+      sorter: (a, b) => a.name.localeCompare(b.name),
+      render: (name: string, workflow) => <Link to={`/w/${workspace}/workflows/${workflow.id}`}>{name}</Link>,
+    },
+    { title: 'Version', dataIndex: 'version', width: 100, sorter: (a, b) => a.version - b.version },
+    {
+      title: 'Last run',
+      key: 'lastRun',
+      width: 230,
+      sorter: (a, b) => (a.lastRun?.createdAt ?? '').localeCompare(b.lastRun?.createdAt ?? ''),
+      render: (_: unknown, workflow) => <LastRun run={workflow.lastRun} />,
+    },
     {
       title: 'Updated',
       dataIndex: 'updatedAt',
-      width: 220,
+      width: 160,
       defaultSortOrder: 'descend',
       sorter: (a, b) => a.updatedAt.localeCompare(b.updatedAt),
-      render: (value: string) => <time dateTime={value}>{formatUpdated(value)}</time>,
+      render: (value: string) => <DateTime value={value} />,
     },
     {
       title: 'Actions',
       key: 'actions',
-      width: 200,
+      width: 260,
       render: (_: unknown, workflow) => (
         <Space>
           <Button size="small" aria-label={`Export ${workflow.name}`} onClick={() => onExport(workflow)}>
             Export
           </Button>
           {canEdit ? (
-            <Popconfirm
-              title={`Delete “${workflow.name}”?`}
-              description="Its versions go too; runs already made keep their history."
-              okText="Delete"
-              okButtonProps={{ danger: true }}
-              cancelText="Keep"
-              onConfirm={() => onDelete(workflow)}
-            >
+            <>
               <Button
                 size="small"
-                danger
-                aria-label={`Delete ${workflow.name}`}
-                loading={deletingId === workflow.id}
+                aria-label={`Duplicate ${workflow.name}`}
+                disabled={busyId !== null}
+                onClick={() => onDuplicate(workflow)}
               >
-                Delete
+                Duplicate
               </Button>
-            </Popconfirm>
+              <Popconfirm
+                title={`Delete “${workflow.name}”?`}
+                description="Its versions go too; runs already made keep their history."
+                okText="Delete"
+                okButtonProps={{ danger: true }}
+                cancelText="Keep"
+                onConfirm={() => onDelete(workflow)}
+              >
+                <Button size="small" danger aria-label={`Delete ${workflow.name}`} loading={busyId === workflow.id}>
+                  Delete
+                </Button>
+              </Popconfirm>
+            </>
           ) : null}
         </Space>
       ),
     },
   ]
   return (
-    <Table<WorkflowFieldsFragment>
+    <Table<WorkflowRowFieldsFragment>
       aria-label="Workflows"
       rowKey="id"
       columns={columns}
-      dataSource={[...workflows]}
+      dataSource={workflows}
       loading={loading}
-      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      pagination={false}
       locale={{ emptyText }}
     />
   )

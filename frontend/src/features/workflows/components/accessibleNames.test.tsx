@@ -1,7 +1,8 @@
 import { screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { WorkflowsDocument } from '../../../gql/graphql'
+import { WorkflowsTableDocument } from '../../../gql/graphql'
+import { liveLink } from '../../../test/liveLink'
 import { OWNER_SESSION, renderAt } from '../../../test/render'
 import { WORKFLOWS_PAGE } from '../constants'
 import { WorkflowsPage } from './WorkflowsPage'
@@ -29,14 +30,15 @@ describe('the Workflows page’s controls', () => {
       definition: {},
       createdAt: '2026-12-01T10:00:00Z',
       updatedAt: '2026-12-01T10:00:00Z',
+      lastRun: null,
     }
     renderAt(<WorkflowsPage />, {
       path: '/w/default/workflows',
       pattern: '/w/:workspace/workflows',
       session: OWNER_SESSION,
-      mocks: [
+      link: liveLink([
         {
-          request: { query: WorkflowsDocument, variables: { first: WORKFLOWS_PAGE } },
+          request: { query: WorkflowsTableDocument, variables: { first: WORKFLOWS_PAGE } },
           result: {
             data: {
               workflows: {
@@ -47,7 +49,7 @@ describe('the Workflows page’s controls', () => {
             },
           },
         },
-      ],
+      ]).link,
     })
     await screen.findByRole('row', { name: /Seed/ })
     expect(unnamedControls()).toEqual([])
