@@ -15,6 +15,7 @@ import { WorkspaceLayout } from './WorkspaceLayout'
 
 // GraphiQL's editor (Monaco) is larger than the rest of the app: its own chunk, fetched when opened
 const GraphiQLPage = lazy(() => import('../features/graphiql/components/GraphiQLPage'))
+const RunViewPage = lazy(() => import('../features/runview/components/RunViewPage'))
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {
@@ -63,6 +64,14 @@ export function AppRoutes() {
         <Route index element={<Navigate to="workflows" replace />} />
         <Route path="workflows" element={<WorkflowsPage />} />
         <Route path="runs" element={<RunsPage />} />
+        <Route
+          path="runs/:runId"
+          element={
+            <Suspense fallback={<Spin description="Loading the run view" />}>
+              <RunViewPage />
+            </Suspense>
+          }
+        />
         <Route path="inbox" element={<InboxPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />

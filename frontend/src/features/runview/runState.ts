@@ -34,6 +34,13 @@ export interface NodeView {
   readonly schema: unknown
 }
 
+/** A persisted event as the event log lists it. */
+export interface LoggedEvent {
+  readonly seq: number
+  readonly type: RunEvent['type']
+  readonly nodeId: string | null
+}
+
 /** One iteration of one node, in the order node runs started. */
 export interface TimelineEntry {
   readonly key: string
@@ -55,8 +62,8 @@ export interface RunViewState {
   readonly lastSeq: number
   readonly nodes: Readonly<Record<string, NodeView>>
   readonly timeline: readonly TimelineEntry[]
-  /** Every persisted seq applied, in order (the event log; a duplicate never lands here). */
-  readonly seen: readonly number[]
+  /** Every persisted event applied, in order (the event log; a duplicate never lands here). */
+  readonly seen: readonly LoggedEvent[]
   /** Events that arrived before the ones they follow, by seq, applied once the gap closes. */
   readonly early: Readonly<Record<number, RunEvent>>
 }
@@ -184,7 +191,7 @@ class Draft {
   lastSeq: number
   private nodes: Record<string, NodeView> | null = null
   private timeline: TimelineEntry[] | null = null
-  private seen: number[] | null = null
+  private seen: LoggedEvent[] | null = null
   private early: Record<number, RunEvent> | null = null
 
   private readonly base: RunViewState
@@ -226,10 +233,10 @@ class Draft {
     else this.timeline.push(entry)
   }
 
-  saw(seq: number): void {
+  saw(event: RunEvent): void {
     this.seen ??= [...this.base.seen]
-    this.seen.push(seq)
-    this.lastSeq = seq
+    this.seen.push({ seq: event.seq, type: event.type, nodeId: event.nodeId })
+    this.lastSeq = event.seq
   }
 
   earlyEvents(): Record<number, RunEvent> {
@@ -386,7 +393,7 @@ function applyRunEvent(draft: Draft, event: RunEvent): void {
 }
 
 function applyPersisted(draft: Draft, event: RunEvent): void {
-  draft.saw(event.seq)
+  draft.saw(event)
   if (event.nodeId) applyNodeEvent(draft, event, event.nodeId)
   else applyRunEvent(draft, event)
 }
