@@ -32,7 +32,8 @@ function Branch({ name, value, depth }: { name: ReactNode; value: object; depth:
     : Object.entries(value)
   const shown = all ? entries : entries.slice(0, MAX_ITEMS)
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}']
-  const count = Array.isArray(value) ? `${entries.length} items` : `${entries.length} keys`
+  const noun = Array.isArray(value) ? 'item' : 'key'
+  const count = `${entries.length} ${noun}${entries.length === 1 ? '' : 's'}`
   if (entries.length === 0) {
     return (
       <div className="json-view__row">
