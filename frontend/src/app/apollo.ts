@@ -131,8 +131,9 @@ export function createApolloClient(scope: ClientScope): ApolloClient {
         closed: (event) => {
           const code = closeCode(event)
           if (code !== undefined && SESSION_CLOSE_CODES.has(code)) scope.onSessionChanged?.()
-          // 1000: closed on purpose (no subscription left); anything else is a drop it recovers from
-          if (code !== 1000) monitor.set('reconnecting')
+          // 1000: closed on purpose (no subscription left; the next one connects afresh); anything
+          // else is a drop it recovers from
+          monitor.set(code === 1000 ? 'connecting' : 'reconnecting')
         },
       },
     }),

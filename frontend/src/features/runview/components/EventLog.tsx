@@ -1,11 +1,11 @@
 import { Typography } from 'antd'
-import type { RunViewState } from '../runState'
+import type { LoggedEvent } from '../runState'
 
 /** How many of the newest events the log lists. */
 const SHOWN = 500
 
 /** The persisted events this page applied, newest last, by seq (each one exactly once). */
-export function EventLog({ seen }: { seen: RunViewState['seen'] }) {
+export function EventLog({ seen }: { seen: readonly LoggedEvent[] }) {
   const shown = seen.length > SHOWN ? seen.slice(-SHOWN) : seen
   return (
     <div>

@@ -1,4 +1,5 @@
 import { Alert, Button, Descriptions, Empty, Flex, Tag, Typography } from 'antd'
+import { memo } from 'react'
 import { JsonView } from '../../../components/JsonView'
 import { TaskForm } from '../../inbox/components/TaskForm'
 import type { AnswerProblem } from '../../inbox/components/TaskCard'
@@ -9,7 +10,7 @@ import { duration } from '../time'
 import { When } from './When'
 
 /** One node's details: status, timings, usage, input, output, error, streamed tokens and (waiting) the answer form. */
-export function NodePanel({
+export const NodePanel = memo(function NodePanel({
   node,
   view,
   canAct,
@@ -23,8 +24,8 @@ export function NodePanel({
   canAct: boolean
   answering: boolean
   answerProblem: AnswerProblem | null
-  onAnswer: (answer: unknown) => void
-  onRerun: () => void
+  onAnswer: (nodeId: string, answer: unknown) => void
+  onRerun: (nodeId: string) => void
 }) {
   if (!node) return <Empty description="Select a node on the graph or in the timeline to see its input and output." />
   const status = view?.status ?? 'PENDING'
@@ -37,7 +38,7 @@ export function NodePanel({
         </Typography.Title>
         <Tag color={NODE_STATUS_COLORS[status]}>{status}</Tag>
         {canAct ? (
-          <Button size="small" onClick={onRerun} disabled={!view || view.status === 'PENDING'}>
+          <Button size="small" onClick={() => onRerun(node.id)} disabled={!view || view.status === 'PENDING'}>
             Rerun from this node
           </Button>
         ) : null}
@@ -85,7 +86,7 @@ export function NodePanel({
             />
           ) : null}
           {canAct ? (
-            <TaskForm schema={view?.schema} busy={answering} disabled={answering} onSubmit={onAnswer} />
+            <TaskForm schema={view?.schema} busy={answering} disabled={answering} onSubmit={(answer) => onAnswer(node.id, answer)} />
           ) : (
             <Typography.Text type="secondary">Viewers see the question; a runner or above answers it.</Typography.Text>
           )}
@@ -109,4 +110,4 @@ export function NodePanel({
       </div>
     </section>
   )
-}
+})

@@ -8,13 +8,14 @@ import {
   type NodeMouseHandler,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
-import { useEffect, useMemo, useState } from 'react'
+import { memo, useEffect, useMemo, useState } from 'react'
 import { NODE_HEIGHT, NODE_WIDTH, type RunGraph as Graph } from '../graph'
 import type { NodeView } from '../runState'
 import { nodeTypes } from './nodeTypes'
 import type { RunFlowNode } from './RunNode'
 
 const NODE_SIZE = { width: NODE_WIDTH, height: NODE_HEIGHT }
+const FIT = { padding: 0.2, maxZoom: 1.2 }
 
 interface Cached {
   view: NodeView | undefined
@@ -68,14 +69,14 @@ function useFlowNodes(graph: Graph, nodes: Readonly<Record<string, NodeView>>, s
 function FitOnResize({ width }: { width: number }) {
   const flow = useReactFlow()
   useEffect(() => {
-    const handle = setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2 }), 50)
+    const handle = setTimeout(() => void flow.fitView(FIT), 50)
     return () => clearTimeout(handle)
   }, [flow, width])
   return null
 }
 
 /** The run's graph, read-only: live statuses on the nodes, branch labels on the edges. */
-export function RunGraph({
+export const RunGraph = memo(function RunGraph({
   graph,
   nodes,
   selectedId,
@@ -101,6 +102,7 @@ export function RunGraph({
     [graph],
   )
   const onNodeClick = useMemo<NodeMouseHandler<RunFlowNode>>(() => (_, node) => onSelect(node.id), [onSelect])
+  const onPaneClick = useMemo(() => () => onSelect(null), [onSelect])
   // a node focused with Tab and selected with Enter arrives as a selection change
   const onNodesChange = useMemo(
     () => (changes: NodeChange<RunFlowNode>[]) => {
@@ -120,9 +122,9 @@ export function RunGraph({
       edgesFocusable={false}
       onNodeClick={onNodeClick}
       onNodesChange={onNodesChange}
-      onPaneClick={() => onSelect(null)}
+      onPaneClick={onPaneClick}
       fitView
-      fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+      fitViewOptions={FIT}
       minZoom={0.1}
     >
       <Background />
@@ -130,4 +132,4 @@ export function RunGraph({
       <FitOnResize width={width} />
     </ReactFlow>
   )
-}
+})

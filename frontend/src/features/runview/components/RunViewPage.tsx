@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react'
 import { ReactFlowProvider } from '@xyflow/react'
-import { Alert, App, Badge, Button, Descriptions, Flex, Popconfirm, Result, Skeleton, Splitter, Tabs, Typography } from 'antd'
-import { useCallback, useMemo, useState } from 'react'
+import { Alert, App, Badge, Button, Descriptions, Flex, Popconfirm, Result, Skeleton, Splitter, Typography } from 'antd'
+import { memo, useCallback, useMemo, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { useSession } from '../../../app/sessionContext'
 import {
@@ -18,15 +18,15 @@ import { runGraph } from '../graph'
 import { useRunLive, type LiveStatus } from '../hooks/useRunLive'
 import { answerProblem, cancelProblem, rerunProblem, retryProblem } from '../problems'
 import { totalUsage } from '../runState'
-import { EventLog } from './EventLog'
-import { NodePanel } from './NodePanel'
+import { SidePanel } from './SidePanel'
 import { RerunModal } from './RerunModal'
-import { JsonView } from '../../../components/JsonView'
 import { RunGraph } from './RunGraph'
-import { Timeline } from './Timeline'
 import { duration } from '../time'
 import { When } from './When'
 import '../runview.css'
+
+/** What the side panel gets for a tab it is not showing: the same empty list every time. */
+const NOTHING: readonly never[] = []
 
 const RUNNERS: readonly Role[] = ['RUNNER', 'EDITOR', 'ADMIN', 'OWNER']
 
@@ -105,24 +105,32 @@ export default function RunViewPage() {
       return problem
     })
 
-  async function answer(nodeId: string, input: unknown) {
-    setBusy(`answer:${nodeId}`)
-    let problem: AnswerProblem | null
-    try {
-      const { data: result } = await submitHumanInput({ variables: { runId, nodeId, input } })
-      problem = result ? answerProblem(result.submitHumanInput) : { title: 'No answer from the server.', details: [] }
-    } catch (failure) {
-      problem = { title: failureText(failure), details: [] }
-    }
-    setBusy(null)
-    setAnswerProblems((current) => {
-      const next = { ...current }
-      if (problem) next[nodeId] = problem
-      else delete next[nodeId]
-      return next
-    })
-    if (!problem) void message.success(`Answered “${labels.get(nodeId) ?? nodeId}”.`)
-  }
+  const answer = useCallback(
+    async (nodeId: string, input: unknown) => {
+      setBusy(`answer:${nodeId}`)
+      let problem: AnswerProblem | null
+      try {
+        const { data: result } = await submitHumanInput({ variables: { runId, nodeId, input } })
+        problem = result ? answerProblem(result.submitHumanInput) : { title: 'No answer from the server.', details: [] }
+      } catch (failure) {
+        problem = { title: failureText(failure), details: [] }
+      }
+      setBusy(null)
+      setAnswerProblems((current) => {
+        const next = { ...current }
+        if (problem) next[nodeId] = problem
+        else delete next[nodeId]
+        return next
+      })
+      if (!problem) void message.success(`Answered “${labels.get(nodeId) ?? nodeId}”.`)
+    },
+    [submitHumanInput, runId, labels, message],
+  )
+
+  const openRerun = useCallback((nodeId: string) => {
+    setRerunProblem(null)
+    setRerunning(nodeId)
+  }, [])
 
   async function rerun(nodeId: string, input: unknown) {
     setBusy('rerun')
@@ -196,21 +204,12 @@ export default function RunViewPage() {
           ) : null}
         </Flex>
       </Flex>
-      <Descriptions
-        size="small"
-        column={{ xs: 1, md: 2, xl: 4 }}
-        items={[
-          { key: 'run', label: 'Run', children: <Typography.Text copyable>{run.id}</Typography.Text> },
-          { key: 'version', label: 'Version', children: run.version },
-          { key: 'started', label: 'Started', children: <When value={state.startedAt} /> },
-          { key: 'finished', label: 'Finished', children: <When value={state.finishedAt} /> },
-          { key: 'duration', label: 'Duration', children: duration(state.startedAt, state.finishedAt) },
-          {
-            key: 'usage',
-            label: 'Tokens',
-            children: usage ? `${usage.inputTokens} in, ${usage.outputTokens} out, ${usage.requests} requests` : '—',
-          },
-        ]}
+      <RunFacts
+        runId={run.id}
+        version={run.version}
+        startedAt={state.startedAt}
+        finishedAt={state.finishedAt}
+        usage={usage ? `${usage.inputTokens} in, ${usage.outputTokens} out, ${usage.requests} requests` : '—'}
       />
       {status === 'FAILED' && state.error ? (
         <Alert type="error" role="alert" showIcon title="The run failed" description={state.error} />
@@ -228,43 +227,23 @@ export default function RunViewPage() {
           </ReactFlowProvider>
         </Splitter.Panel>
         <Splitter.Panel min="20%" className="run-view__side">
-          <Tabs
-            activeKey={tab}
-            onChange={setTab}
-            destroyOnHidden
-            items={[
-              {
-                key: 'node',
-                label: 'Node',
-                children: (
-                  <NodePanel
-                    node={selected}
-                    view={selectedView}
-                    canAct={canAct}
-                    answering={busy === `answer:${selectedId}`}
-                    answerProblem={selectedId ? (answerProblems[selectedId] ?? null) : null}
-                    onAnswer={(input) => selectedId && void answer(selectedId, input)}
-                    onRerun={() => {
-                      setRerunProblem(null)
-                      setRerunning(selectedId)
-                    }}
-                  />
-                ),
-              },
-              {
-                key: 'timeline',
-                label: 'Timeline',
-                children: <Timeline entries={state.timeline} labels={labels} selectedId={selectedId} onSelect={select} />,
-              },
-              { key: 'events', label: 'Events', children: <EventLog seen={state.seen} /> },
-              {
-                key: 'run',
-                label: 'Inputs and output',
-                children: (
-                  <RunIO inputs={run.inputs} output={state.output} />
-                ),
-              },
-            ]}
+          <SidePanel
+            tab={tab}
+            onTab={setTab}
+            node={selected}
+            view={selectedView}
+            canAct={canAct}
+            answering={busy === `answer:${selectedId}`}
+            answerProblem={selectedId ? (answerProblems[selectedId] ?? null) : null}
+            onAnswer={answer}
+            onRerun={openRerun}
+            timeline={tab === 'timeline' ? state.timeline : NOTHING}
+            seen={tab === 'events' ? state.seen : NOTHING}
+            labels={labels}
+            selectedId={selectedId}
+            onSelect={select}
+            inputs={run.inputs}
+            output={state.output}
           />
         </Splitter.Panel>
       </Splitter>
@@ -282,13 +261,32 @@ export default function RunViewPage() {
   )
 }
 
-function RunIO({ inputs, output }: { inputs: unknown; output: unknown }) {
+/** The run's facts under its title; memoised, as they change far less often than the nodes. */
+const RunFacts = memo(function RunFacts({
+  runId,
+  version,
+  startedAt,
+  finishedAt,
+  usage,
+}: {
+  runId: string
+  version: number
+  startedAt: string | null
+  finishedAt: string | null
+  usage: string
+}) {
   return (
-    <div className="run-panel">
-      <Typography.Title level={5}>Run inputs</Typography.Title>
-      <JsonView label="Run inputs" value={inputs ?? null} />
-      <Typography.Title level={5}>Run output</Typography.Title>
-      <JsonView label="Run output" value={output ?? null} />
-    </div>
+    <Descriptions
+      size="small"
+      column={{ xs: 1, md: 2, xl: 4 }}
+      items={[
+        { key: 'run', label: 'Run', children: <Typography.Text copyable>{runId}</Typography.Text> },
+        { key: 'version', label: 'Version', children: version },
+        { key: 'started', label: 'Started', children: <When value={startedAt} /> },
+        { key: 'finished', label: 'Finished', children: <When value={finishedAt} /> },
+        { key: 'duration', label: 'Duration', children: duration(startedAt, finishedAt) },
+        { key: 'usage', label: 'Tokens', children: usage },
+      ]}
+    />
   )
-}
+})
