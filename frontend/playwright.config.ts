@@ -11,6 +11,8 @@ export default defineConfig({
     { name: 'runs', testMatch: 'runs.spec.ts', dependencies: ['first-owner'] },
     { name: 'graphiql', testMatch: 'graphiql.spec.ts', dependencies: ['first-owner'] },
     { name: 'settings', testMatch: 'settings.spec.ts', dependencies: ['first-owner'] },
+    { name: 'runview', testMatch: 'runview.spec.ts', dependencies: ['first-owner'] },
+    { name: 'runview-restart', testMatch: 'runview-restart.spec.ts' },
   ],
   outputDir: 'test-results',
   workers: 1,

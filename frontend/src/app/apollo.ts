@@ -21,6 +21,47 @@ export interface ClientScope {
 /** Websocket close codes with which the server ends a session's or membership's sockets. */
 const SESSION_CLOSE_CODES = new Set([4401, 4403])
 
+/** Where the workspace's websocket is: connecting for the first time, live, or reconnecting after a drop. */
+export type SocketStatus = 'connecting' | 'live' | 'reconnecting'
+
+/** The websocket's status, for pages that show it and resubscribe when it comes back. */
+export class SocketMonitor {
+  status: SocketStatus = 'connecting'
+  /** How many times the socket connected (a new number: it came back, subscriptions restart). */
+  connections = 0
+  private listeners = new Set<() => void>()
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  getStatus = (): SocketStatus => this.status
+
+  set(status: SocketStatus): void {
+    if (status === 'live') this.connections += 1
+    this.status = status
+    this.listeners.forEach((listener) => listener())
+  }
+}
+
+const monitors = new WeakMap<ApolloClient, SocketMonitor>()
+
+/** The socket monitor of a client made by `createApolloClient` (none for a test's client). */
+export function socketMonitorOf(client: ApolloClient): SocketMonitor | undefined {
+  return monitors.get(client)
+}
+
+/** The wait before reconnect attempt `retries` (0 first): 0.5 s doubling to a 4 s cap, with a little jitter. */
+export function retryDelayMs(retries: number): number {
+  return Math.min(4_000, 500 * 2 ** retries) + Math.floor(Math.random() * 250)
+}
+
+function closeCode(event: unknown): number | undefined {
+  const code = (event as { code?: unknown } | undefined)?.code
+  return typeof code === 'number' ? code : undefined
+}
+
 function websocketUrl(): string {
   const url = new URL('/graphql', window.location.href)
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -70,23 +111,37 @@ export function createApolloClient(scope: ClientScope): ApolloClient {
     scopeLink(scope),
     new HttpLink({ uri: '/graphql', credentials: 'same-origin' }),
   ])
+  const monitor = new SocketMonitor()
   const ws = new GraphQLWsLink(
     createClient({
       url: websocketUrl(),
       lazy: true,
-      retryAttempts: 5,
+      // a dropped socket (network, server restart) comes back for as long as the page is open,
+      // except when the server ended the session or membership: then the app reads the session again
+      retryAttempts: Infinity,
+      retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, retryDelayMs(retries))),
+      shouldRetry: (event) => {
+        const code = closeCode(event)
+        return code === undefined || !SESSION_CLOSE_CODES.has(code)
+      },
       // the cookie authenticates the socket; the payload only says which workspace it acts in
       connectionParams: { workspace: scope.workspace },
       on: {
+        connected: () => monitor.set('live'),
         closed: (event) => {
-          const code = (event as { code?: unknown } | undefined)?.code
-          if (typeof code === 'number' && SESSION_CLOSE_CODES.has(code)) scope.onSessionChanged?.()
+          const code = closeCode(event)
+          if (code !== undefined && SESSION_CLOSE_CODES.has(code)) scope.onSessionChanged?.()
+          // 1000: closed on purpose (no subscription left; the next one connects afresh); anything
+          // else is a drop it recovers from
+          monitor.set(code === 1000 ? 'connecting' : 'reconnecting')
         },
       },
     }),
   )
-  return new ApolloClient({
+  const client = new ApolloClient({
     link: ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, ws, http),
     cache: createCache(),
   })
+  monitors.set(client, monitor)
+  return client
 }

@@ -18,6 +18,7 @@ const GraphiQLPage = lazy(() => import('../features/graphiql/components/GraphiQL
 const RunsPage = lazy(() => import('../features/runs/components/RunsPage').then((m) => ({ default: m.RunsPage })))
 const InboxPage = lazy(() => import('../features/inbox/components/InboxPage').then((m) => ({ default: m.InboxPage })))
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'))
+const RunViewPage = lazy(() => import('../features/runview/components/RunViewPage'))
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {
@@ -66,6 +67,14 @@ export function AppRoutes() {
         <Route index element={<Navigate to="workflows" replace />} />
         <Route path="workflows" element={<WorkflowsPage />} />
         <Route path="runs" element={<RunsPage />} />
+        <Route
+          path="runs/:runId"
+          element={
+            <Suspense fallback={<Spin description="Loading the run view" />}>
+              <RunViewPage />
+            </Suspense>
+          }
+        />
         <Route path="inbox" element={<InboxPage />} />
         <Route path="settings" element={<Navigate to="general" replace />} />
         <Route path="settings/:tab" element={<Suspense fallback={<Spin description="Loading settings" />}><SettingsPage /></Suspense>} />

@@ -127,6 +127,7 @@ describe('InboxPage', () => {
     const card = await screen.findByRole('region', { name: 'Approve?' })
     expect(within(card).queryByRole('button', { name: 'Submit answer' })).not.toBeInTheDocument()
     expect(card).toHaveTextContent('a runner or above answers it')
+    expect(within(card).getByRole('link', { name: 'Open run' })).toHaveAttribute('href', '/w/default/runs/r1')
   })
 
   it('adds a task live as it opens', async () => {

@@ -1,4 +1,5 @@
 import { Alert, Card, Typography } from 'antd'
+import { Link, useParams } from 'react-router'
 import type { HumanTasksQuery } from '../../../gql/graphql'
 import { TaskForm } from './TaskForm'
 
@@ -24,9 +25,15 @@ export function TaskCard({
   problem: AnswerProblem | null
   onAnswer: (answer: unknown) => void
 }) {
+  const { workspace = '' } = useParams()
   const title = task.prompt || `Input for “${task.nodeId}”`
   return (
-    <Card title={<span>{title}</span>} role="region" aria-label={title}>
+    <Card
+      title={<span>{title}</span>}
+      role="region"
+      aria-label={title}
+      extra={<Link to={`/w/${workspace}/runs/${task.runId}`}>Open run</Link>}
+    >
       <Typography.Paragraph type="secondary">
         Run {task.runId}, node “{task.nodeId}”
         {task.dueAt ? `, due ${new Date(task.dueAt).toLocaleString()}` : ''}

@@ -63,6 +63,7 @@ describe('RunsPage', () => {
     const rows = await within(table).findAllByRole('row', { name: /Nightly|Seed/ })
     expect(rows.map((row) => row.textContent)).toEqual([expect.stringMatching(/^NightlyRUNNING/), expect.stringMatching(/^SeedSUCCEEDED/)])
     expect(within(rows[0]).getByLabelText('not yet')).toBeInTheDocument()
+    expect(within(rows[1]).getByRole('link', { name: 'Run of Seed, SUCCEEDED' })).toHaveAttribute('href', '/w/default/runs/1')
   })
 
   it('says so when there are no runs', async () => {

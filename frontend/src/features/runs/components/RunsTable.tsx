@@ -1,5 +1,6 @@
 import { Table, type TableColumnsType } from 'antd'
 import { DateTime } from '../../../components/DateTime'
+import { Link, useParams } from 'react-router'
 import type { RunRowFieldsFragment, RunStatus } from '../../../gql/graphql'
 import { RunStatusTag } from './RunStatusTag'
 
@@ -18,8 +19,17 @@ export function RunsTable({
   loading: boolean
   emptyText: string
 }) {
+  const { workspace = '' } = useParams()
   const columns: TableColumnsType<RunRowFieldsFragment> = [
-    { title: 'Workflow', key: 'workflow', render: (_: unknown, run) => run.workflow.name },
+    {
+      title: 'Workflow',
+      key: 'workflow',
+      render: (_: unknown, run) => (
+        <Link to={`/w/${workspace}/runs/${run.id}`} aria-label={`Run of ${run.workflow.name}, ${run.status}`}>
+          {run.workflow.name}
+        </Link>
+      ),
+    },
     {
       title: 'Status',
       dataIndex: 'status',
