@@ -15,6 +15,8 @@ import { WorkspaceLayout } from './WorkspaceLayout'
 
 // GraphiQL's editor (Monaco) is larger than the rest of the app: its own chunk, fetched when opened
 const GraphiQLPage = lazy(() => import('../features/graphiql/components/GraphiQLPage'))
+// the workflow editor (React Flow, dagre, the schema forms): its own chunks, fetched when opened
+const EditorPage = lazy(() => import('../features/editor/components/EditorPage'))
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {
@@ -62,6 +64,14 @@ export function AppRoutes() {
       >
         <Route index element={<Navigate to="workflows" replace />} />
         <Route path="workflows" element={<WorkflowsPage />} />
+        <Route
+          path="workflows/:workflowId"
+          element={
+            <Suspense fallback={<Spin description="Loading the editor" />}>
+              <EditorPage />
+            </Suspense>
+          }
+        />
         <Route path="runs" element={<RunsPage />} />
         <Route path="inbox" element={<InboxPage />} />
       </Route>

@@ -1,0 +1,3 @@
+export default function TestNodePanel(_props: { workflowId: string; definition: unknown; nodeId: string }) {
+  return null
+}
