@@ -10,6 +10,7 @@ export default defineConfig({
     { name: 'links', testMatch: 'links.spec.ts', dependencies: ['first-owner'] },
     { name: 'runs', testMatch: 'runs.spec.ts', dependencies: ['first-owner'] },
     { name: 'graphiql', testMatch: 'graphiql.spec.ts', dependencies: ['first-owner'] },
+    { name: 'editor', testMatch: 'editor.spec.ts', dependencies: ['first-owner'] },
   ],
   outputDir: 'test-results',
   workers: 1,
