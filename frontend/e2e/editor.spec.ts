@@ -40,18 +40,20 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
   await expect(page.locator('.react-flow__node')).toHaveCount(0)
 
   // llm: drag it in, its form opens; the empty prompt is a problem on the node and next to the field
-  await palette.getByRole('button', { name: 'Add LLM' }).dragTo(canvas, { targetPosition: { x: 120, y: 200 } })
+  await palette.getByRole('button', { name: 'Add LLM' }).dragTo(canvas, { targetPosition: { x: 120, y: 90 } })
   const llm = page.locator('.react-flow__node[data-id="llm_1"]')
   await expect(llm).toBeVisible()
   await panel.getByRole('textbox', { name: /Model$/ }).fill('test')
   await expect(llm.locator('.flow-node-badge')).toBeVisible()
   await expect(panel.getByRole('region', { name: 'Problems' })).toContainText('llm_1')
+  // …and next to the field it belongs to
+  await expect(panel.locator('.editor-panel').getByText('String should have at least 1 character')).toBeVisible()
   await page.screenshot({ path: path.join(SHOTS, '30-editor-problem.png') })
   await panel.getByRole('textbox', { name: /Prompt$/ }).fill('Summarise: {{input}}')
   await expect(llm.locator('.flow-node-badge')).toBeHidden()
 
   // condition: name its case's branch, so the case gets its own handle
-  await palette.getByRole('button', { name: 'Add Condition' }).dragTo(canvas, { targetPosition: { x: 400, y: 200 } })
+  await palette.getByRole('button', { name: 'Add Condition' }).dragTo(canvas, { targetPosition: { x: 120, y: 300 } })
   const condition = page.locator('.react-flow__node[data-id="condition_1"]')
   await expect(condition).toBeVisible()
   await panel.getByRole('textbox', { name: /Branch$/ }).fill('long')
@@ -59,10 +61,10 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
   await expect(condition.locator('.react-flow__handle[data-handleid="long"]')).toBeVisible()
 
   // human and template
-  await palette.getByRole('button', { name: 'Add Human input' }).dragTo(canvas, { targetPosition: { x: 680, y: 110 } })
+  await palette.getByRole('button', { name: 'Add Human input' }).dragTo(canvas, { targetPosition: { x: 430, y: 120 } })
   await expect(page.locator('.react-flow__node[data-id="human_1"]')).toBeVisible()
   await panel.getByRole('textbox', { name: /Prompt$/ }).fill('Approve the summary?')
-  await palette.getByRole('button', { name: 'Add Template' }).dragTo(canvas, { targetPosition: { x: 680, y: 330 } })
+  await palette.getByRole('button', { name: 'Add Template' }).dragTo(canvas, { targetPosition: { x: 430, y: 420 } })
   await expect(page.locator('.react-flow__node[data-id="template_1"]')).toBeVisible()
   await panel.getByRole('textbox', { name: /Template$/ }).fill('Result: {{input}}')
 
@@ -72,7 +74,8 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
   await expect(page.locator('.react-flow__edge')).toHaveCount(3)
   await expect(page.locator('.react-flow__edge-text').filter({ hasText: 'long' })).toBeVisible()
   await expect(panel.getByRole('region', { name: 'Problems' })).toContainText('No problems.')
-  await page.locator('.react-flow__node[data-id="template_1"]').click()
+  await page.getByRole('button', { name: 'Auto-layout' }).click()
+  await page.locator('.react-flow__node[data-id="condition_1"]').click()
   await page.screenshot({ path: path.join(SHOTS, '31-editor-panel.png') })
 
   await page.getByRole('button', { name: 'Save' }).click()
@@ -86,12 +89,11 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
   // test the template node alone with a typed input
   await page.locator('.react-flow__node[data-id="template_1"]').click()
   const tester = panel.getByRole('region', { name: 'Test this node' })
-  if (await tester.count()) {
-    await tester.getByLabel('Input (JSON)').fill('"hello"')
-    await tester.getByRole('button', { name: 'Run the test' }).click()
-    await expect(tester.getByLabel('Output')).toContainText('Result: hello')
-    await page.screenshot({ path: path.join(SHOTS, '32-editor-node-test.png') })
-  }
+  await tester.getByLabel('Input (JSON)').fill('"hello"')
+  await tester.getByRole('button', { name: 'Run the test' }).click()
+  await expect(tester.getByLabel('Output')).toContainText('Result: hello')
+  await tester.scrollIntoViewIfNeeded()
+  await page.screenshot({ path: path.join(SHOTS, '32-editor-node-test.png') })
 
   await page.getByRole('button', { name: 'Run', exact: true }).click()
   await page.getByRole('dialog', { name: 'Run this workflow' }).getByRole('button', { name: 'Start run' }).click()

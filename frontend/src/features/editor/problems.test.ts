@@ -12,11 +12,12 @@ const definition = parseDefinition({
 
 describe('problem paths', () => {
   it('splits a JSON path', () => {
-    expect(pathSegments('.nodes[1].params.cases[0].when')).toEqual(['nodes', 1, 'params', 'cases', 0, 'when'])
+    expect(pathSegments('nodes[1].params.cases[0].when')).toEqual(['nodes', 1, 'params', 'cases', 0, 'when'])
+    expect(pathSegments('$.nodes[0].params.headers["Content-Type"]')).toEqual(['nodes', 0, 'params', 'headers', 'Content-Type'])
   })
 
   it('places params and settings problems on their node and field', () => {
-    const prompt = placeProblem({ code: 'missing', message: 'Field required', path: '$.nodes[0].params.prompt' }, definition)
+    const prompt = placeProblem({ code: 'missing', message: 'Field required', path: 'nodes[0].params.prompt' }, definition)
     expect(prompt).toMatchObject({ nodeId: 'a', form: 'params', field: ['prompt'] })
     const when = placeProblem({ code: 'x', message: 'bad', path: '$.nodes[1].params.cases[0].when', nodeId: 'b' }, definition)
     expect(when).toMatchObject({ nodeId: 'b', form: 'params', field: ['cases', 0, 'when'] })

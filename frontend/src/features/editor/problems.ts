@@ -18,8 +18,10 @@ export interface PlacedProblem {
   field: (string | number)[]
 }
 
-/** `.params.cases[0].when` → ['params', 'cases', 0, 'when']. */
-export function pathSegments(path: string): (string | number)[] {
+/** `nodes[1].params.cases[0].when` (the server's form; a leading `$` is allowed) → ['nodes', 1, 'params', 'cases', 0, 'when']. */
+export function pathSegments(raw: string): (string | number)[] {
+  const trimmed = raw.replace(/^\$/, '')
+  const path = trimmed.startsWith('.') || trimmed.startsWith('[') ? trimmed : `.${trimmed}`
   const segments: (string | number)[] = []
   const pattern = /\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g
   for (const match of path.matchAll(pattern)) {
@@ -32,7 +34,7 @@ export function pathSegments(path: string): (string | number)[] {
 
 /** Places one problem on its node and field (the node from `nodeId`, else from the path's index). */
 export function placeProblem(problem: ProblemLike, definition: Definition): PlacedProblem {
-  const segments = pathSegments((problem.path ?? '').replace(/^\$/, ''))
+  const segments = pathSegments(problem.path ?? '')
   let nodeId = problem.nodeId ?? null
   let field: (string | number)[] = []
   let form: PlacedProblem['form'] = null

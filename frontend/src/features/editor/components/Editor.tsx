@@ -351,7 +351,6 @@ export function Editor({ workflow, kinds, workspace, canEdit, canRun }: EditorPr
             fitView
             fitViewOptions={FIT_VIEW_OPTIONS}
             minZoom={0.1}
-            onlyRenderVisibleElements={nodes.length > 80}
             proOptions={PRO_OPTIONS}
             aria-label="Workflow canvas"
           >

@@ -42,7 +42,7 @@ export function NodePanel({
   const other = placed.filter((item) => item.nodeId === node.id && item.form === null)
   const label = node.label || node.id
   return (
-    <section className="editor-panel" aria-label={`Node ${label}`}>
+    <section className="editor-panel" aria-label={`Node panel: ${label}`}>
       <Typography.Title level={5} className="editor-panel-title">
         {label}
       </Typography.Title>
