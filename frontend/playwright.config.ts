@@ -13,6 +13,7 @@ export default defineConfig({
     { name: 'settings', testMatch: 'settings.spec.ts', dependencies: ['first-owner'] },
     { name: 'runview', testMatch: 'runview.spec.ts', dependencies: ['first-owner'] },
     { name: 'runview-restart', testMatch: 'runview-restart.spec.ts' },
+    { name: 'editor', testMatch: 'editor.spec.ts', dependencies: ['first-owner'] },
   ],
   outputDir: 'test-results',
   workers: 1,

@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
 // `flowloom serve` serves the built app itself; the dev server (`npm run dev`) forwards the API to it
@@ -12,6 +13,8 @@ const proxy = {
 
 export default defineConfig({
   plugins: [react()],
+  // rjsf's Ajv validator needs eval (refused by the CSP); its one import in @rjsf/core gets ours
+  resolve: { alias: { '@rjsf/validator-ajv8': fileURLToPath(new URL('./src/components/schemaForm/ajvStandIn.ts', import.meta.url)) } },
   build: {
     rolldownOptions: {
       output: {
@@ -38,5 +41,7 @@ export default defineConfig({
     css: false,
     // antd's table and modal render slowly in jsdom on a busy 2-core machine; a cold run needs headroom
     testTimeout: 20_000,
+    // through Vite, so the alias above reaches @rjsf/core's import of the Ajv validator
+    server: { deps: { inline: [/@rjsf[\\/]/] } },
   },
 })

@@ -19,6 +19,8 @@ const RunsPage = lazy(() => import('../features/runs/components/RunsPage').then(
 const InboxPage = lazy(() => import('../features/inbox/components/InboxPage').then((m) => ({ default: m.InboxPage })))
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'))
 const RunViewPage = lazy(() => import('../features/runview/components/RunViewPage'))
+// the workflow editor (React Flow, dagre, the schema forms): its own chunks, fetched when opened
+const EditorPage = lazy(() => import('../features/editor/components/EditorPage'))
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {
@@ -66,6 +68,14 @@ export function AppRoutes() {
       >
         <Route index element={<Navigate to="workflows" replace />} />
         <Route path="workflows" element={<WorkflowsPage />} />
+        <Route
+          path="workflows/:workflowId"
+          element={
+            <Suspense fallback={<Spin description="Loading the editor" />}>
+              <EditorPage />
+            </Suspense>
+          }
+        />
         <Route path="runs" element={<RunsPage />} />
         <Route
           path="runs/:runId"

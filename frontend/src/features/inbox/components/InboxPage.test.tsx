@@ -76,7 +76,7 @@ describe('InboxPage', () => {
       }),
     ])
     const card = await screen.findByRole('region', { name: 'Approve?' })
-    await user.click(within(card).getByRole('checkbox', { name: 'ok' }))
+    await user.click(await within(card).findByRole('checkbox', { name: 'ok' }))
     await user.click(within(card).getByRole('button', { name: 'Submit answer' }))
     await waitFor(() => expect(screen.queryByRole('region', { name: 'Approve?' })).not.toBeInTheDocument())
     expect(await screen.findByText('No open tasks: nothing waits for a person.')).toBeInTheDocument()
@@ -95,7 +95,7 @@ describe('InboxPage', () => {
       }),
     ])
     const card = await screen.findByRole('region', { name: 'Why?' })
-    await user.type(within(card).getByRole('textbox', { name: 'Reason' }), 'x')
+    await user.type(await within(card).findByRole('textbox', { name: 'Reason' }), 'x')
     await user.click(within(card).getByRole('button', { name: 'Submit answer' }))
     const alert = await within(card).findByRole('alert')
     expect(alert).toHaveTextContent('The answer does not fit the question: input does not match the schema')

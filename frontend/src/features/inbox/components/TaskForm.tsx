@@ -1,33 +1,20 @@
-import { Button, Checkbox, Form, Input, InputNumber, Select } from 'antd'
-import { useMemo, useState } from 'react'
-import { answerOf, schemaFields, type SchemaField } from '../schemaFields'
+import { Button, Form, Input, Spin } from 'antd'
+import { Suspense, useMemo, useState } from 'react'
+import { LazySchemaForm } from '../../../components/schemaForm'
 
-function control(field: SchemaField) {
-  switch (field.kind) {
-    case 'boolean':
-      return <Checkbox>{field.label}</Checkbox>
-    case 'number':
-      return <InputNumber aria-label={field.label} style={{ width: 200 }} />
-    case 'integer':
-      return <InputNumber aria-label={field.label} precision={0} style={{ width: 200 }} />
-    case 'enum':
-      return (
-        <Select
-          aria-label={field.label}
-          style={{ width: 240 }}
-          options={field.options.map((option, index) => ({
-            value: String(index),
-            label: typeof option === 'string' ? option : JSON.stringify(option),
-          }))}
-        />
-      )
-    default:
-      return <Input aria-label={field.label} />
-  }
+type Json = Record<string, unknown>
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The schema's properties, when it describes an object with some (else the answer is typed as JSON). */
+function propertiesOf(schema: unknown): Json | null {
+  return isRecord(schema) && isRecord(schema.properties) && Object.keys(schema.properties).length ? schema.properties : null
 }
 
 /**
- * The answer form for one task: a field per property of a simple object schema, else a JSON text
+ * The answer form for one task: the shared JSON-Schema form for an object schema, else a JSON text
  * area. `onSubmit` gets the answer; a JSON text that does not parse is refused here.
  */
 export function TaskForm({
@@ -41,18 +28,40 @@ export function TaskForm({
   disabled: boolean
   onSubmit: (answer: unknown) => void
 }) {
-  const fields = useMemo(() => schemaFields(schema), [schema])
-  const [jsonError, setJsonError] = useState<string | null>(null)
+  const properties = useMemo(() => propertiesOf(schema), [schema])
+  // an unticked box is an answer (false), not a missing one
   const initial = useMemo(
-    () => Object.fromEntries((fields ?? []).filter((field) => field.kind === 'boolean').map((field) => [field.name, false])),
-    [fields],
+    () =>
+      Object.fromEntries(
+        Object.entries(properties ?? {})
+          .filter(([, property]) => isRecord(property) && property.type === 'boolean')
+          .map(([name]) => [name, false]),
+      ),
+    [properties],
   )
+  const [answer, setAnswer] = useState<unknown>(initial)
+  const [jsonError, setJsonError] = useState<string | null>(null)
 
-  function submit(values: Record<string, unknown>) {
-    if (fields) {
-      onSubmit(answerOf(fields, values))
-      return
-    }
+  if (properties) {
+    return (
+      <Suspense fallback={<Spin description="Loading the form" />}>
+        <LazySchemaForm
+          idPrefix="answer"
+          schema={schema}
+          formData={answer}
+          onChange={setAnswer}
+          onSubmit={onSubmit}
+          disabled={disabled}
+        >
+          <Button type="primary" htmlType="submit" loading={busy} disabled={disabled}>
+            Submit answer
+          </Button>
+        </LazySchemaForm>
+      </Suspense>
+    )
+  }
+
+  function submit(values: Json) {
     try {
       onSubmit(JSON.parse(String(values.answer ?? '')))
       setJsonError(null)
@@ -62,30 +71,16 @@ export function TaskForm({
   }
 
   return (
-    <Form layout="vertical" initialValues={initial} onFinish={submit} disabled={disabled}>
-      {fields ? (
-        fields.map((field) => (
-          <Form.Item
-            key={field.name}
-            name={field.name}
-            label={field.kind === 'boolean' ? undefined : field.label}
-            valuePropName={field.kind === 'boolean' ? 'checked' : 'value'}
-            rules={field.required && field.kind !== 'boolean' ? [{ required: true, message: `${field.label} is required.` }] : []}
-          >
-            {control(field)}
-          </Form.Item>
-        ))
-      ) : (
-        <Form.Item
-          name="answer"
-          label="Answer (JSON)"
-          validateStatus={jsonError ? 'error' : undefined}
-          help={jsonError ?? undefined}
-          rules={[{ required: true, message: 'Type the answer as JSON.' }]}
-        >
-          <Input.TextArea rows={4} spellCheck={false} />
-        </Form.Item>
-      )}
+    <Form layout="vertical" onFinish={submit} disabled={disabled}>
+      <Form.Item
+        name="answer"
+        label="Answer (JSON)"
+        validateStatus={jsonError ? 'error' : undefined}
+        help={jsonError ?? undefined}
+        rules={[{ required: true, message: 'Type the answer as JSON.' }]}
+      >
+        <Input.TextArea rows={4} spellCheck={false} />
+      </Form.Item>
       <Button type="primary" htmlType="submit" loading={busy}>
         Submit answer
       </Button>
