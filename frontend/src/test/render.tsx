@@ -61,3 +61,11 @@ export function renderAt(
     </StyleProvider>,
   )
 }
+
+/**
+ * Imports the lazily loaded JSON-Schema form ahead of a test (use in `beforeAll`): its first import
+ * takes seconds on a busy machine, which would otherwise count against a `findBy…` timeout.
+ */
+export function loadSchemaForm(): Promise<unknown> {
+  return import('../components/schemaForm/SchemaForm')
+}

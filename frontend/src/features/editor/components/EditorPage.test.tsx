@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { EditorValidateDocument, EditorWorkflowDocument } from '../../../gql/graphql'
 import kinds from '../../../test/nodeKinds.json'
-import { OWNER_SESSION, renderAt } from '../../../test/render'
+import { loadSchemaForm, OWNER_SESSION, renderAt } from '../../../test/render'
 import EditorPage from './EditorPage'
 
 // React Flow measures nodes; jsdom has no layout (the stubs of React Flow's testing guide)
@@ -63,6 +63,8 @@ function renderEditor() {
     mocks,
   })
 }
+
+beforeAll(loadSchemaForm)
 
 describe('EditorPage', () => {
   it('lists every node kind in the palette, with its description', async () => {

@@ -1,11 +1,11 @@
 import type { MockLink } from '@apollo/client/testing'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Session } from '../../auth/api/session'
 import { HumanTaskUpdatesDocument, HumanTasksDocument, SubmitHumanInputDocument } from '../../../gql/graphql'
 import { liveLink } from '../../../test/liveLink'
-import { OWNER_SESSION, renderAt } from '../../../test/render'
+import { loadSchemaForm, OWNER_SESSION, renderAt } from '../../../test/render'
 import { InboxPage } from './InboxPage'
 
 const APPROVE = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] }
@@ -54,6 +54,8 @@ function renderLive(mocks: MockLink.MockedResponse[]) {
   renderAt(<InboxPage />, { path: '/w/default/inbox', pattern: '/w/:workspace/inbox', session: OWNER_SESSION, link })
   return (changed: ReturnType<typeof task>) => push(HumanTaskUpdatesDocument, { humanTasks: changed })
 }
+
+beforeAll(loadSchemaForm)
 
 describe('InboxPage', () => {
   it('answers a task with a form made from its schema; the task goes away', async () => {

@@ -11,7 +11,7 @@ import {
   type RunviewRunQuery,
 } from '../../../gql/graphql'
 import { liveLink } from '../../../test/liveLink'
-import { OWNER_SESSION, renderAt } from '../../../test/render'
+import { loadSchemaForm, OWNER_SESSION, renderAt } from '../../../test/render'
 import RunViewPage from './RunViewPage'
 
 // React Flow measures nodes (a ResizeObserver that reports, offset sizes) and reads
@@ -113,6 +113,8 @@ async function node(name: string) {
   return screen.findByRole('group', { name })
 }
 
+beforeAll(loadSchemaForm)
+
 describe('RunViewPage', () => {
   it('draws the run live: a pushed event turns a node SUCCEEDED, and its panel shows the output', async () => {
     const push = renderPage(OWNER_SESSION)
@@ -157,7 +159,7 @@ describe('RunViewPage', () => {
     fireEvent.click(await node('Approval (human)'))
     const form = await screen.findByRole('region', { name: 'Answer' })
     expect(within(form).getByText('Approve?')).toBeInTheDocument()
-    await user.click(within(form).getByRole('button', { name: 'Submit answer' }))
+    await user.click(await within(form).findByRole('button', { name: 'Submit answer' }))
     expect(await within(form).findByRole('alert')).toHaveTextContent(
       'The answer does not fit the question: the input does not match the schema',
     )
