@@ -11,7 +11,7 @@ import { can, roleLabel } from '../roles'
 /** The workspace's name (admins rename it), its slug, and deleting it (owners, typing the slug). */
 export function GeneralTab() {
   const { message } = App.useApp()
-  const { refresh } = useSession()
+  const { session, refresh } = useSession()
   const navigate = useNavigate()
   const workspace = useCurrentWorkspace()
   const [rename, { loading: renaming }] = useMutation(RenameWorkspaceDocument)
@@ -49,8 +49,10 @@ export function GeneralTab() {
       void message.success(
         `Deleted “${answer.slug}”${cancelled ? `; ${cancelled} unfinished run${cancelled === 1 ? ' was' : 's were'} cancelled` : ''}.`,
       )
-      const next = (await refresh())?.workspaces.find((item) => item.slug !== answer.slug)
-      void navigate(next ? `/w/${next.slug}/workflows` : '/account')
+      // leave first, then forget it: the page never shows the workspace it just deleted as missing
+      const next = session?.workspaces.find((item) => item.slug !== answer.slug)
+      await navigate(next ? `/w/${next.slug}/workflows` : '/account')
+      refresh().catch(() => void message.warning('Reload the page to see your workspaces as they are now.'))
     } catch (failure) {
       void message.error(failureText(failure))
     }

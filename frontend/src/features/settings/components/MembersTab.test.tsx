@@ -1,13 +1,12 @@
 import type { MockLink } from '@apollo/client/testing'
-import { screen, waitFor, within } from '@testing-library/react'
+import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import {
   ChangeMemberRoleDocument,
-  InviteMemberDocument,
   InvitesDocument,
+  LeaveWorkspaceDocument,
   MembersDocument,
-  RevokeInviteDocument,
   type Role,
 } from '../../../gql/graphql'
 import { renderSettings } from '../testing'
@@ -40,7 +39,6 @@ describe('Settings: Members', () => {
     expect(screen.queryByRole('button', { name: 'Invite' })).not.toBeInTheDocument()
     expect(screen.getByRole('button', { name: 'Leave workspace' })).toBeInTheDocument()
   })
-
   it('shows the server’s refusal to demote the last owner in words', async () => {
     const user = userEvent.setup({ delay: null })
     renderSettings('members', 'OWNER', [
@@ -68,60 +66,37 @@ describe('Settings: Members', () => {
       await screen.findByText('A workspace needs an owner: make someone else owner first, or delete it.'),
     ).toBeInTheDocument()
   })
-
-  it('invites someone and shows the link once, with a copy button', async () => {
+  it('shows a load failure in words with a way to try again', async () => {
     const user = userEvent.setup({ delay: null })
-    const url = 'http://127.0.0.1:8000/invite?token=secret-link'
-    renderSettings('members', 'ADMIN', [
-      members(),
-      invites(),
-      {
-        request: { query: InviteMemberDocument, variables: { email: 'grace@example.com', role: 'EDITOR' } },
-        result: { data: { inviteMember: { __typename: 'IssuedInvite', url, mailed: false, invite } } },
-      },
-      invites([invite]),
-    ])
-    await user.type(await screen.findByRole('textbox', { name: 'Email' }), 'grace@example.com')
-    await user.click(screen.getByRole('button', { name: 'Invite' }))
-    expect(await screen.findByLabelText('Invitation link')).toHaveTextContent(url)
-    expect(screen.getByText('Hand them this link now: it will not be shown again.')).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Copy invitation link' })).toBeInTheDocument()
-    const pending = screen.getByRole('table', { name: 'Pending invitations' })
-    expect(await within(pending).findByRole('row', { name: /grace@example.com/ })).toBeInTheDocument()
-    await user.click(screen.getByRole('button', { name: 'Close the invitation link' }))
-    await waitFor(() => expect(screen.queryByText(url)).not.toBeInTheDocument())
+    renderSettings('members', 'VIEWER', [{ request: { query: MembersDocument }, error: new Error('Network down') }, members()])
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('The members could not be loaded')
+    expect(alert).toHaveTextContent('Network down')
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }))
+    expect(await screen.findByRole('row', { name: /bob@example.com/ })).toBeInTheDocument()
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument()
   })
-
-  it('shows a refused invitation in words', async () => {
+  it('says why the last owner cannot leave', async () => {
     const user = userEvent.setup({ delay: null })
-    renderSettings('members', 'ADMIN', [
+    renderSettings('members', 'VIEWER', [
       members(),
-      invites(),
       {
-        request: { query: InviteMemberDocument, variables: { email: 'bob@example.com', role: 'EDITOR' } },
+        request: { query: LeaveWorkspaceDocument },
         result: {
-          data: { inviteMember: { __typename: 'Refused', code: 'ALREADY_MEMBER', message: 'bob@example.com is a member of this workspace already.' } },
+          data: {
+            leaveWorkspace: {
+              __typename: 'Refused',
+              code: 'LAST_OWNER',
+              message: 'A workspace needs an owner: make someone else owner first, or delete it.',
+            },
+          },
         },
       },
     ])
-    await user.type(await screen.findByRole('textbox', { name: 'Email' }), 'bob@example.com')
-    await user.click(screen.getByRole('button', { name: 'Invite' }))
-    expect(await screen.findByRole('alert')).toHaveTextContent('bob@example.com is a member of this workspace already.')
-  })
-
-  it('revokes a pending invitation after confirmation', async () => {
-    const user = userEvent.setup({ delay: null })
-    renderSettings('members', 'OWNER', [
-      members(),
-      invites([invite]),
-      {
-        request: { query: RevokeInviteDocument, variables: { id: 'i1' } },
-        result: { data: { revokeInvite: { __typename: 'RevokedInvite', id: 'i1' } } },
-      },
-      invites(),
-    ])
-    await user.click(await screen.findByRole('button', { name: 'Revoke invitation of grace@example.com' }))
-    await user.click(await screen.findByRole('button', { name: 'Revoke' }))
-    expect(await screen.findByText('No pending invitations.')).toBeInTheDocument()
+    await user.click(await screen.findByRole('button', { name: 'Leave workspace' }))
+    await user.click(await screen.findByRole('button', { name: 'Leave' }))
+    expect(
+      await screen.findByText('A workspace needs an owner: make someone else owner first, or delete it.'),
+    ).toBeInTheDocument()
   })
 })

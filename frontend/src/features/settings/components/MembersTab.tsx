@@ -67,8 +67,10 @@ export function MembersTab() {
         return
       }
       void message.success(`You left “${workspace?.name ?? ''}”.`)
-      const next = (await refresh())?.workspaces[0]
-      void navigate(next ? `/w/${next.slug}/workflows` : '/account')
+      // leave first, then forget it: the page never shows the workspace it just left as missing
+      const next = session?.workspaces.find((item) => item.slug !== workspace?.slug)
+      await navigate(next ? `/w/${next.slug}/workflows` : '/account')
+      refresh().catch(() => void message.warning('Reload the page to see your workspaces as they are now.'))
     } catch (failure) {
       void message.error(failureText(failure))
     }

@@ -72,4 +72,19 @@ describe('Settings: tabs and General', () => {
     await user.click(confirm)
     expect(await screen.findByText('The default workspace stays.')).toBeInTheDocument()
   })
+
+  it('leaves a deleted workspace for another (here: the account page, the only one left)', async () => {
+    const user = userEvent.setup({ delay: null })
+    renderSettings('general', 'OWNER', [
+      {
+        request: { query: DeleteWorkspaceDocument, variables: { confirmSlug: 'default' } },
+        result: { data: { deleteWorkspace: { __typename: 'DeletedWorkspace', id: 'w1', slug: 'default', cancelledRuns: 2 } } },
+      },
+    ])
+    await user.click(await screen.findByRole('button', { name: 'Delete workspace…' }))
+    await user.type(await screen.findByRole('textbox', { name: 'Slug to confirm' }), 'default')
+    await user.click(screen.getByRole('button', { name: 'Delete workspace' }))
+    expect(await screen.findByText('elsewhere')).toBeInTheDocument()
+    expect(await screen.findByText('Deleted “default”; 2 unfinished runs were cancelled.')).toBeInTheDocument()
+  })
 })
