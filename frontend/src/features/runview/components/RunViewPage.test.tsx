@@ -1,8 +1,16 @@
-import { fireEvent, screen, within } from '@testing-library/react'
+import { ApolloLink } from '@apollo/client'
+import { useApolloClient } from '@apollo/client/react'
+import { MockLink } from '@apollo/client/testing'
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { OperationTypeNode } from 'graphql'
+import { Subject } from 'rxjs'
 import { describe, expect, it } from 'vitest'
-import { OWNER_SESSION } from '../../../test/render'
-import { event, node, renderPage, SCHEMA, stubFlowBrowser } from './runViewTesting'
+import { attachSocketMonitor, SocketMonitor } from '../../../app/apollo'
+import { RunviewRunDocument } from '../../../gql/graphql'
+import { OWNER_SESSION, renderAt } from '../../../test/render'
+import RunViewPage from './RunViewPage'
+import { event, loaded, node, renderPage, SCHEMA, stubFlowBrowser } from './runViewTesting'
 
 stubFlowBrowser()
 
@@ -44,5 +52,47 @@ describe('RunViewPage', () => {
     const log = await screen.findByRole('list', { name: 'Events applied' })
     await within(log).findByText('RUN_RESUMED')
     expect(within(log).getAllByRole('listitem').map((item) => item.dataset.seq)).toEqual(['1', '2', '3', '4', '5', '6', '7'])
+  })
+})
+
+describe('RunViewPage after a dropped socket', () => {
+  it('subscribes again after the latest seq it has seen, and says Reconnecting… then Live', async () => {
+    const monitor = new SocketMonitor()
+    monitor.set('live')
+    const opened: { afterSeq: unknown; events: Subject<ApolloLink.Result> }[] = []
+    const subscriptions = new ApolloLink((operation) => {
+      const events = new Subject<ApolloLink.Result>()
+      opened.push({ afterSeq: operation.variables.afterSeq, events })
+      return events.asObservable()
+    })
+    const link = ApolloLink.split(
+      ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
+      subscriptions,
+      new MockLink([{ request: { query: RunviewRunDocument, variables: { id: 'r1' } }, result: { data: loaded() } }]),
+    )
+    function Monitored() {
+      attachSocketMonitor(useApolloClient(), monitor)
+      return <RunViewPage />
+    }
+    renderAt(<Monitored />, { path: '/w/default/runs/r1', pattern: '/w/:workspace/runs/:runId', session: OWNER_SESSION, link })
+    const live = await screen.findByRole('status', { name: 'Live updates' })
+    await waitFor(() => expect(opened).toHaveLength(1))
+    expect(opened[0].afterSeq).toBe(6)
+    act(() => {
+      opened[0].events.next({ data: { runEvents: event(7, 'RUN_RESUMED') } })
+      opened[0].events.next({ data: { runEvents: event(8, 'NODE_SUCCEEDED', 'ask', { iteration: 0, output: { ok: true } }) } })
+    })
+    expect(await within(await node('Approval (human)')).findByText('SUCCEEDED')).toBeInTheDocument()
+
+    act(() => monitor.set('reconnecting'))
+    expect(live).toHaveTextContent('Reconnecting…')
+    await waitFor(() => expect(opened).toHaveLength(2))
+    expect(opened[1].afterSeq).toBe(8)
+    act(() => {
+      monitor.set('live')
+      opened[1].events.next({ data: { runEvents: event(9, 'NODE_STARTED', 'reply', { iteration: 0, attempt: 1, input: {} }) } })
+    })
+    expect(live).toHaveTextContent('Live')
+    expect(await within(await node('Reply (template)')).findByText('RUNNING')).toBeInTheDocument()
   })
 })

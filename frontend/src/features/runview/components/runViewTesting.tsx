@@ -80,7 +80,7 @@ const WAITING_EVENTS = [
   event(6, 'RUN_WAITING', null, { nodes: ['ask'] }),
 ]
 
-function loaded(): RunviewRunQuery {
+export function loaded(): RunviewRunQuery {
   return {
     run: {
       __typename: 'Run',
