@@ -69,9 +69,9 @@ test('the run view follows a run live, answers its human task, and reruns from a
   await page.getByRole('tab', { name: 'Timeline' }).click()
   const timeline = page.getByRole('list', { name: 'Timeline' })
   await expect(timeline.getByRole('button')).toHaveCount(3)
+  await page.screenshot({ path: path.join(shots, '43-runview-timeline.png') })
   await timeline.getByRole('button', { name: /^Approval, iteration 0, SUCCEEDED/ }).click()
   await expect(page.getByRole('region', { name: 'Node Approval' })).toBeVisible()
-  await page.screenshot({ path: path.join(shots, '43-runview-timeline-selected.png') })
 
   // rerun from the reply node with an edited input: the view moves to the new run
   await graphNode(page, 'reply').click()
