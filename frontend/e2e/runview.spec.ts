@@ -57,7 +57,10 @@ test('the run view follows a run live, answers its human task, and reruns from a
   await expect(page.getByRole('status', { name: 'Live updates' })).toContainText('Run over')
   await expect(page.locator('.run-view').getByText('SUCCEEDED').first()).toBeVisible()
 
-  // a node's output, and the timeline
+  // a node chosen with the keyboard, then a node's output, and the timeline
+  await graphNode(page, 'greet').focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('region', { name: 'Node Greeting' })).toBeVisible()
   await graphNode(page, 'reply').click()
   const panel = page.getByRole('region', { name: 'Node Reply' })
   await expect(panel.getByRole('group', { name: 'Output' })).toContainText('Approved: True')
@@ -66,9 +69,9 @@ test('the run view follows a run live, answers its human task, and reruns from a
   await page.getByRole('tab', { name: 'Timeline' }).click()
   const timeline = page.getByRole('list', { name: 'Timeline' })
   await expect(timeline.getByRole('button')).toHaveCount(3)
+  await page.screenshot({ path: path.join(shots, '43-runview-timeline.png') })
   await timeline.getByRole('button', { name: /^Approval, iteration 0, SUCCEEDED/ }).click()
   await expect(page.getByRole('region', { name: 'Node Approval' })).toBeVisible()
-  await page.screenshot({ path: path.join(shots, '43-runview-timeline-selected.png') })
 
   // rerun from the reply node with an edited input: the view moves to the new run
   await graphNode(page, 'reply').click()

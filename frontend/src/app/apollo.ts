@@ -47,6 +47,11 @@ export class SocketMonitor {
 
 const monitors = new WeakMap<ApolloClient, SocketMonitor>()
 
+/** Makes `monitor` the socket monitor of `client` (createApolloClient does; tests may). */
+export function attachSocketMonitor(client: ApolloClient, monitor: SocketMonitor): void {
+  monitors.set(client, monitor)
+}
+
 /** The socket monitor of a client made by `createApolloClient` (none for a test's client). */
 export function socketMonitorOf(client: ApolloClient): SocketMonitor | undefined {
   return monitors.get(client)
@@ -142,6 +147,6 @@ export function createApolloClient(scope: ClientScope): ApolloClient {
     link: ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, ws, http),
     cache: createCache(),
   })
-  monitors.set(client, monitor)
+  attachSocketMonitor(client, monitor)
   return client
 }

@@ -1,8 +1,6 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
-import { Tag } from 'antd'
 import { memo } from 'react'
 import type { NodeStatus } from '../../../gql/graphql'
-import { NODE_STATUS_COLORS } from '../statusColors'
 
 /** What one node of the run graph shows; a new object only when this node's state changed. */
 export interface RunNodeData extends Record<string, unknown> {
@@ -14,7 +12,7 @@ export interface RunNodeData extends Record<string, unknown> {
 
 export type RunFlowNode = Node<RunNodeData, 'run'>
 
-/** A node of the run graph: label, kind and status word. Plain elements (no Card): hundreds render live. */
+/** A node of the run graph: label, kind and status word. Plain elements (no Card, no Tag): hundreds render live. */
 export const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<RunFlowNode>) {
   return (
     <div
@@ -26,9 +24,7 @@ export const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<R
       </div>
       <div className="run-node__meta">
         <span className="run-node__kind">{data.kind}</span>
-        <Tag className="run-node__status" color={NODE_STATUS_COLORS[data.status]}>
-          {data.status}
-        </Tag>
+        <span className={`run-node__status run-node__status--${data.status.toLowerCase()}`}>{data.status}</span>
         {data.iteration > 0 ? <span className="run-node__kind">#{data.iteration}</span> : null}
       </div>
       <Handle type="source" position={Position.Right} isConnectable={false} />

@@ -1,119 +1,18 @@
-import type { MockLink } from '@apollo/client/testing'
-import { act, fireEvent, screen, within } from '@testing-library/react'
+import { ApolloLink } from '@apollo/client'
+import { useApolloClient } from '@apollo/client/react'
+import { MockLink } from '@apollo/client/testing'
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Session } from '../../auth/api/session'
-import {
-  RunviewEventsDocument,
-  RunviewRunDocument,
-  SubmitHumanInputDocument,
-  type RunEventType,
-  type RunviewRunQuery,
-} from '../../../gql/graphql'
-import { liveLink } from '../../../test/liveLink'
-import { loadSchemaForm, OWNER_SESSION, renderAt } from '../../../test/render'
+import { OperationTypeNode } from 'graphql'
+import { Subject } from 'rxjs'
+import { describe, expect, it } from 'vitest'
+import { attachSocketMonitor, SocketMonitor } from '../../../app/apollo'
+import { RunviewRunDocument } from '../../../gql/graphql'
+import { OWNER_SESSION, renderAt } from '../../../test/render'
 import RunViewPage from './RunViewPage'
+import { event, loaded, node, renderPage, SCHEMA, stubFlowBrowser } from './runViewTesting'
 
-// React Flow measures nodes (a ResizeObserver that reports, offset sizes) and reads
-// DOMMatrixReadOnly; jsdom has none of them, and nodes stay hidden until measured
-const sizes = Object.getOwnPropertyDescriptors(HTMLElement.prototype)
-const QuietObserver = globalThis.ResizeObserver
-class ReportingObserver {
-  private readonly callback: ResizeObserverCallback
-  constructor(callback: ResizeObserverCallback) {
-    this.callback = callback
-  }
-  observe(target: Element): void {
-    this.callback([{ target } as ResizeObserverEntry], this as unknown as ResizeObserver)
-  }
-  unobserve(): void {}
-  disconnect(): void {}
-}
-beforeAll(() => {
-  globalThis.ResizeObserver = ReportingObserver as unknown as typeof ResizeObserver
-  Object.defineProperties(HTMLElement.prototype, {
-    offsetHeight: { configurable: true, get: () => 60 },
-    offsetWidth: { configurable: true, get: () => 200 },
-  })
-  const svg = SVGElement.prototype as SVGElement & { getBBox?: () => DOMRect }
-  svg.getBBox ??= () => ({ x: 0, y: 0, width: 40, height: 16 }) as DOMRect
-  globalThis.DOMMatrixReadOnly ??= class {
-    m22 = 1
-  } as unknown as typeof DOMMatrixReadOnly
-})
-afterAll(() => {
-  globalThis.ResizeObserver = QuietObserver
-  Object.defineProperties(HTMLElement.prototype, {
-    offsetHeight: sizes.offsetHeight,
-    offsetWidth: sizes.offsetWidth,
-  })
-})
-
-const VIEWER: Session = { ...OWNER_SESSION, workspaces: [{ ...OWNER_SESSION.workspaces[0], role: 'VIEWER' }] }
-
-function event(seq: number, type: RunEventType, nodeId: string | null = null, data: unknown = {}) {
-  return { __typename: 'RunEvent' as const, runId: 'r1', seq, type, nodeId, at: `2026-12-03T02:00:${String(seq).padStart(2, '0')}Z`, data }
-}
-
-const DEFINITION = {
-  nodes: [
-    { id: 'greet', type: 'template', label: 'Greeting', params: { template: 'Hello {{inputs.name}}' } },
-    { id: 'ask', type: 'human', label: 'Approval', params: { prompt: 'Approve?' } },
-    { id: 'reply', type: 'template', label: 'Reply', params: { template: 'ok' } },
-  ],
-  edges: [
-    { from: 'greet', to: 'ask' },
-    { from: 'ask', to: 'reply', branch: 'submitted' },
-  ],
-}
-
-const SCHEMA = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] }
-
-const WAITING_EVENTS = [
-  event(1, 'RUN_STARTED', null, { inputs: { name: 'Ada' } }),
-  event(2, 'NODE_STARTED', 'greet', { iteration: 0, attempt: 1, input: { name: 'Ada' } }),
-  event(3, 'NODE_SUCCEEDED', 'greet', { iteration: 0, output: 'Hello Ada' }),
-  event(4, 'NODE_STARTED', 'ask', { iteration: 0, attempt: 1, input: 'Hello Ada' }),
-  event(5, 'NODE_WAITING', 'ask', { iteration: 0, prompt: 'Approve?', schema: SCHEMA }),
-  event(6, 'RUN_WAITING', null, { nodes: ['ask'] }),
-]
-
-function loaded(): RunviewRunQuery {
-  return {
-    run: {
-      __typename: 'Run',
-      id: 'r1',
-      status: 'WAITING',
-      version: 1,
-      inputs: { name: 'Ada' },
-      output: null,
-      error: null,
-      usage: null,
-      createdAt: '2026-12-03T02:00:00Z',
-      startedAt: '2026-12-03T02:00:01Z',
-      finishedAt: null,
-      definition: DEFINITION,
-      workflow: { __typename: 'Workflow', id: 'wf1', name: 'Approvals' },
-      nodeRuns: [],
-      events: WAITING_EVENTS,
-    },
-  } as RunviewRunQuery
-}
-
-function renderPage(session: Session, extra: MockLink.MockedResponse[] = []) {
-  const { link, push } = liveLink([{ request: { query: RunviewRunDocument, variables: { id: 'r1' } }, result: { data: loaded() } }, ...extra])
-  renderAt(<RunViewPage />, { path: '/w/default/runs/r1', pattern: '/w/:workspace/runs/:runId', session, link })
-  return (...events: ReturnType<typeof event>[]) =>
-    act(() => {
-      for (const item of events) push(RunviewEventsDocument, { runEvents: item })
-    })
-}
-
-async function node(name: string) {
-  return screen.findByRole('group', { name })
-}
-
-beforeAll(loadSchemaForm)
+stubFlowBrowser()
 
 describe('RunViewPage', () => {
   it('draws the run live: a pushed event turns a node SUCCEEDED, and its panel shows the output', async () => {
@@ -140,32 +39,6 @@ describe('RunViewPage', () => {
     expect(within(panel).getByRole('group', { name: 'Input' })).toHaveTextContent('ok: true')
   })
 
-  it('answers a waiting human node from its panel and shows the API refusal in words', async () => {
-    const user = userEvent.setup()
-    renderPage(OWNER_SESSION, [
-      {
-        request: { query: SubmitHumanInputDocument, variables: { runId: 'r1', nodeId: 'ask', input: { ok: false } } },
-        result: {
-          data: {
-            submitHumanInput: {
-              __typename: 'InvalidHumanInput',
-              message: 'the input does not match the schema',
-              errors: ['ok: must be true'],
-            },
-          },
-        },
-      },
-    ])
-    fireEvent.click(await node('Approval (human)'))
-    const form = await screen.findByRole('region', { name: 'Answer' })
-    expect(within(form).getByText('Approve?')).toBeInTheDocument()
-    await user.click(await within(form).findByRole('button', { name: 'Submit answer' }))
-    expect(await within(form).findByRole('alert')).toHaveTextContent(
-      'The answer does not fit the question: the input does not match the schema',
-    )
-    expect(within(form).getByRole('list', { name: 'Problems' })).toHaveTextContent('ok: must be true')
-  })
-
   it('selects a node from the timeline and lists each applied event once', async () => {
     const user = userEvent.setup()
     const push = renderPage(OWNER_SESSION)
@@ -180,21 +53,46 @@ describe('RunViewPage', () => {
     await within(log).findByText('RUN_RESUMED')
     expect(within(log).getAllByRole('listitem').map((item) => item.dataset.seq)).toEqual(['1', '2', '3', '4', '5', '6', '7'])
   })
+})
 
-  it('offers runners Cancel and the answer form, and viewers neither', async () => {
-    renderPage(VIEWER)
-    fireEvent.click(await node('Approval (human)'))
-    await screen.findByRole('region', { name: 'Node Approval' })
-    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull()
-    expect(screen.queryByRole('button', { name: 'Rerun from this node' })).toBeNull()
-    expect(screen.queryByRole('button', { name: 'Submit answer' })).toBeNull()
-    expect(screen.getByText('Viewers see the question; a runner or above answers it.')).toBeInTheDocument()
-  })
+describe('RunViewPage after a dropped socket', () => {
+  it('subscribes again after the latest seq it has seen, and says Reconnecting… then Live', async () => {
+    const monitor = new SocketMonitor()
+    monitor.set('live')
+    const opened: { afterSeq: unknown; events: Subject<ApolloLink.Result> }[] = []
+    const subscriptions = new ApolloLink((operation) => {
+      const events = new Subject<ApolloLink.Result>()
+      opened.push({ afterSeq: operation.variables.afterSeq, events })
+      return events.asObservable()
+    })
+    const link = ApolloLink.split(
+      ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
+      subscriptions,
+      new MockLink([{ request: { query: RunviewRunDocument, variables: { id: 'r1' } }, result: { data: loaded() } }]),
+    )
+    function Monitored() {
+      attachSocketMonitor(useApolloClient(), monitor)
+      return <RunViewPage />
+    }
+    renderAt(<Monitored />, { path: '/w/default/runs/r1', pattern: '/w/:workspace/runs/:runId', session: OWNER_SESSION, link })
+    const live = await screen.findByRole('status', { name: 'Live updates' })
+    await waitFor(() => expect(opened).toHaveLength(1))
+    expect(opened[0].afterSeq).toBe(6)
+    act(() => {
+      opened[0].events.next({ data: { runEvents: event(7, 'RUN_RESUMED') } })
+      opened[0].events.next({ data: { runEvents: event(8, 'NODE_SUCCEEDED', 'ask', { iteration: 0, output: { ok: true } }) } })
+    })
+    expect(await within(await node('Approval (human)')).findByText('SUCCEEDED')).toBeInTheDocument()
 
-  it('shows the owner Cancel and Rerun', async () => {
-    renderPage(OWNER_SESSION)
-    fireEvent.click(await node('Greeting (template)'))
-    expect(await screen.findByRole('button', { name: 'Rerun from this node' })).toBeEnabled()
-    expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument()
+    act(() => monitor.set('reconnecting'))
+    expect(live).toHaveTextContent('Reconnecting…')
+    await waitFor(() => expect(opened).toHaveLength(2))
+    expect(opened[1].afterSeq).toBe(8)
+    act(() => {
+      monitor.set('live')
+      opened[1].events.next({ data: { runEvents: event(9, 'NODE_STARTED', 'reply', { iteration: 0, attempt: 1, input: {} }) } })
+    })
+    expect(live).toHaveTextContent('Live')
+    expect(await within(await node('Reply (template)')).findByText('RUNNING')).toBeInTheDocument()
   })
 })

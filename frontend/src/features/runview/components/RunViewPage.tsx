@@ -11,6 +11,7 @@ import {
   RunviewRunDocument,
   SubmitHumanInputDocument,
   type Role,
+  type RunStatus,
 } from '../../../gql/graphql'
 import type { AnswerProblem } from '../../inbox/components/TaskCard'
 import { RunStatusTag } from '../../runs/components/RunStatusTag'
@@ -79,7 +80,7 @@ export default function RunViewPage() {
     if (nodeId) setTab('node')
   }, [])
 
-  async function act(name: string, action: () => Promise<string | null>) {
+  const act = useCallback(async (name: string, action: () => Promise<string | null>) => {
     setBusy(name)
     setActionProblem(null)
     try {
@@ -89,21 +90,27 @@ export default function RunViewPage() {
     } finally {
       setBusy(null)
     }
-  }
+  }, [])
 
-  const cancel = () =>
-    act('cancel', async () => {
-      const { data: result } = await cancelRun({ variables: { id: runId } })
-      return result ? cancelProblem(result.cancelRun) : 'No answer from the server.'
-    })
+  const cancel = useCallback(
+    () =>
+      void act('cancel', async () => {
+        const { data: result } = await cancelRun({ variables: { id: runId } })
+        return result ? cancelProblem(result.cancelRun) : 'No answer from the server.'
+      }),
+    [act, cancelRun, runId],
+  )
 
-  const retry = () =>
-    act('retry', async () => {
-      const { data: result } = await retryRun({ variables: { id: runId } })
-      const problem = result ? retryProblem(result.retryRun) : 'No answer from the server.'
-      if (!problem) restart()
-      return problem
-    })
+  const retry = useCallback(
+    () =>
+      void act('retry', async () => {
+        const { data: result } = await retryRun({ variables: { id: runId } })
+        const problem = result ? retryProblem(result.retryRun) : 'No answer from the server.'
+        if (!problem) restart()
+        return problem
+      }),
+    [act, retryRun, runId, restart],
+  )
 
   const answer = useCallback(
     async (nodeId: string, input: unknown) => {
@@ -189,20 +196,7 @@ export default function RunViewPage() {
         <span role="status" aria-label="Live updates">
           <Badge status={liveWords.status} text={liveWords.text} />
         </span>
-        <Flex gap={8} className="run-view__actions">
-          {canAct && (status === 'PENDING' || status === 'RUNNING' || status === 'WAITING') ? (
-            <Popconfirm title="Cancel this run?" okText="Cancel run" cancelText="Keep it" onConfirm={() => void cancel()}>
-              <Button danger loading={busy === 'cancel'}>
-                Cancel
-              </Button>
-            </Popconfirm>
-          ) : null}
-          {canAct && status === 'FAILED' ? (
-            <Button onClick={() => void retry()} loading={busy === 'retry'}>
-              Retry
-            </Button>
-          ) : null}
-        </Flex>
+        <RunActions status={status} canAct={canAct} busy={busy} onCancel={cancel} onRetry={retry} />
       </Flex>
       <RunFacts
         runId={run.id}
@@ -288,5 +282,38 @@ const RunFacts = memo(function RunFacts({
         { key: 'usage', label: 'Tokens', children: usage },
       ]}
     />
+  )
+})
+
+/** Cancel and Retry, as the run's status and the person's role allow; memoised (a live run re-renders often). */
+const RunActions = memo(function RunActions({
+  status,
+  canAct,
+  busy,
+  onCancel,
+  onRetry,
+}: {
+  status: RunStatus
+  canAct: boolean
+  busy: string | null
+  onCancel: () => void
+  onRetry: () => void
+}) {
+  if (!canAct) return null
+  return (
+    <Flex gap={8} className="run-view__actions">
+      {status === 'PENDING' || status === 'RUNNING' || status === 'WAITING' ? (
+        <Popconfirm title="Cancel this run?" okText="Cancel run" cancelText="Keep it" onConfirm={onCancel}>
+          <Button danger loading={busy === 'cancel'}>
+            Cancel
+          </Button>
+        </Popconfirm>
+      ) : null}
+      {status === 'FAILED' ? (
+        <Button onClick={onRetry} loading={busy === 'retry'}>
+          Retry
+        </Button>
+      ) : null}
+    </Flex>
   )
 })
