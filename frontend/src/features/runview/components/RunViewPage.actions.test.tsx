@@ -1,11 +1,12 @@
 import { fireEvent, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { SubmitHumanInputDocument } from '../../../gql/graphql'
-import { OWNER_SESSION } from '../../../test/render'
+import { loadSchemaForm, OWNER_SESSION } from '../../../test/render'
 import { node, renderPage, stubFlowBrowser, VIEWER } from './runViewTesting'
 
 stubFlowBrowser()
+beforeAll(loadSchemaForm)
 
 describe('RunViewPage actions', () => {
   it('answers a waiting human node from its panel and shows the API refusal in words', async () => {
@@ -27,7 +28,7 @@ describe('RunViewPage actions', () => {
     fireEvent.click(await node('Approval (human)'))
     const form = await screen.findByRole('region', { name: 'Answer' })
     expect(within(form).getByText('Approve?')).toBeInTheDocument()
-    await user.click(within(form).getByRole('button', { name: 'Submit answer' }))
+    await user.click(await within(form).findByRole('button', { name: 'Submit answer' }))
     expect(await within(form).findByRole('alert')).toHaveTextContent(
       'The answer does not fit the question: the input does not match the schema',
     )
