@@ -1,5 +1,5 @@
-// A `flowloom serve` of a spec's own (not the shared one of the global setup): started, killed and
-// started again on the same FLOWLOOM_HOME and port, for specs about what a restart does to the app.
+// A real `flowloom serve` serving the built app: the global setup's shared one, and a spec's own that is
+// started, killed and started again on the same FLOWLOOM_HOME and port (what a restart does to the app).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -40,7 +40,10 @@ export function startServer(port: number, home: string): Promise<OwnServer> {
   })
   const server: OwnServer = { origin: `http://127.0.0.1:${port}`, home, setupPath: null, process: child, log: '' }
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flowloom serve did not start within 90 s:\n${server.log}`)), 90_000)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`flowloom serve did not start within 90 s:\n${server.log}`))
+    }, 90_000)
     const check = () => {
       if (!/Application startup complete/.test(server.log)) return
       clearTimeout(timer)

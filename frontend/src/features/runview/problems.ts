@@ -3,7 +3,6 @@ import type {
   CancelRunMutation,
   RerunFromNodeMutation,
   RetryRunMutation,
-  SubmitHumanInputMutation,
 } from '../../gql/graphql'
 import type { AnswerProblem } from '../inbox/components/TaskCard'
 
@@ -43,19 +42,5 @@ export function rerunProblem(result: RerunFromNodeMutation['rerunFromNode']): An
       }
     case 'NotFound':
       return { title: `Nothing to rerun: ${result.message}`, details: [] }
-  }
-}
-
-/** Why an answer was refused (the schema's complaints listed), or null when the run took it. */
-export function answerProblem(result: SubmitHumanInputMutation['submitHumanInput']): AnswerProblem | null {
-  switch (result.__typename) {
-    case 'Run':
-      return null
-    case 'InvalidHumanInput':
-      return { title: `The answer does not fit the question: ${result.message}`, details: result.errors }
-    case 'NoOpenTask':
-      return { title: `This task is no longer open: ${result.message}`, details: [] }
-    case 'NotFound':
-      return { title: `The run is gone: ${result.message}`, details: [] }
   }
 }

@@ -10,8 +10,8 @@ import {
   SubmitHumanInputDocument,
   type HumanTasksQuery,
   type Role,
-  type SubmitHumanInputMutation,
 } from '../../../gql/graphql'
+import { answerProblem } from '../answerProblem'
 import { applyTaskUpdate, withoutAnswered } from '../tasksList'
 import { TaskCard, type AnswerProblem } from './TaskCard'
 
@@ -19,20 +19,6 @@ const RUNNERS: readonly Role[] = ['RUNNER', 'EDITOR', 'ADMIN', 'OWNER']
 const OPEN = { status: 'OPEN' } as const
 
 type Task = HumanTasksQuery['humanTasks'][number]
-
-/** The answer's typed problem in words, or `null` when the run took the answer. */
-function problemOf(result: SubmitHumanInputMutation['submitHumanInput']): AnswerProblem | null {
-  switch (result.__typename) {
-    case 'Run':
-      return null
-    case 'InvalidHumanInput':
-      return { title: `The answer does not fit the question: ${result.message}`, details: result.errors }
-    case 'NoOpenTask':
-      return { title: `This task is no longer open: ${result.message}`, details: [] }
-    case 'NotFound':
-      return { title: `The run is gone: ${result.message}`, details: [] }
-  }
-}
 
 function keyOf(task: Task): string {
   return `${task.runId}/${task.nodeId}/${task.iteration}`
@@ -69,7 +55,7 @@ export function InboxPage() {
     setBusy(key)
     try {
       const { data: result } = await submit({ variables: { runId: task.runId, nodeId: task.nodeId, input } })
-      const problem = result ? problemOf(result.submitHumanInput) : { title: 'No answer from the server.', details: [] }
+      const problem = result ? answerProblem(result.submitHumanInput) : { title: 'No answer from the server.', details: [] }
       setProblems((current) => {
         const next = { ...current }
         if (problem) next[key] = problem
