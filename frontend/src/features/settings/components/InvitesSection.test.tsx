@@ -1,33 +1,11 @@
-import type { MockLink } from '@apollo/client/testing'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import {
   InviteMemberDocument,
-  InvitesDocument,
-  MembersDocument,
   RevokeInviteDocument,
-  type Role,
 } from '../../../gql/graphql'
-import { renderSettings } from '../testing'
-
-function member(userId: string, email: string, role: Role) {
-  return { __typename: 'Member' as const, userId, email, displayName: email.split('@')[0], role, joinedAt: '2026-12-01T10:00:00Z' }
-}
-
-const invite = {
-  __typename: 'Invite' as const,
-  id: 'i1',
-  email: 'grace@example.com',
-  role: 'EDITOR' as const,
-  invitedBy: 'ada@example.com',
-  createdAt: '2026-12-02T10:00:00Z',
-  expiresAt: '2026-12-09T10:00:00Z',
-}
-
-const MEMBERS = [member('u1', 'ada@example.com', 'OWNER'), member('u2', 'bob@example.com', 'OWNER')]
-const members = (list = MEMBERS): MockLink.MockedResponse => ({ request: { query: MembersDocument }, result: { data: { members: list } } })
-const invites = (list: (typeof invite)[] = []): MockLink.MockedResponse => ({ request: { query: InvitesDocument }, result: { data: { invites: list } } })
+import { invite, invites, members, renderSettings } from '../testing'
 
 describe('Settings: Members, invitations', () => {
   it('invites someone and shows the link once, with a copy button', async () => {
