@@ -91,12 +91,21 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
   const tester = panel.getByRole('region', { name: 'Test this node' })
   await tester.getByLabel('Input (JSON)').fill('"hello"')
   await tester.getByRole('button', { name: 'Run the test' }).click()
-  await expect(tester.getByLabel('Output')).toContainText('Result: hello')
+  await expect(tester.getByLabel('Test output')).toContainText('Result: hello')
   await tester.scrollIntoViewIfNeeded()
   await page.screenshot({ path: path.join(SHOTS, '32-editor-node-test.png') })
 
   await page.getByRole('button', { name: 'Run', exact: true }).click()
+  // the run view (another page) may redirect on; the editor's part is to land on /runs/<id>
+  const visited: string[] = []
+  page.on('framenavigated', (frame) => visited.push(frame.url()))
+  const landed = page.waitForURL(/\/w\/default\/runs\/[^/]+$/)
   await page.getByRole('dialog', { name: 'Run this workflow' }).getByRole('button', { name: 'Start run' }).click()
-  await expect(page).toHaveURL(/\/w\/default\/runs\/[^/]+$/)
+  await landed
+  const runs = (await graphql(page.request, 'query ($id: ID!) { runs(workflowId: $id) { edges { node { id version } } } }', { id })) as {
+    runs: { edges: { node: { id: string; version: number } }[] }
+  }
+  expect(runs.runs.edges.map((edge) => edge.node.version)).toEqual([2])
+  expect(visited.some((url) => url.endsWith(`/w/default/runs/${runs.runs.edges[0].node.id}`))).toBe(true)
   expect(errors).toEqual([])
 })
