@@ -95,6 +95,21 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
   await tester.scrollIntoViewIfNeeded()
   await page.screenshot({ path: path.join(SHOTS, '32-editor-node-test.png') })
 
+  // copy/paste makes a node with a new id; undo takes it away again (back to the saved state)
+  await page.locator('.react-flow__node[data-id="template_1"]').click()
+  await page.keyboard.press('Control+c')
+  await page.keyboard.press('Control+v')
+  await expect(page.locator('.react-flow__node[data-id="template_2"]')).toBeVisible()
+  await page.keyboard.press('Control+z')
+  await expect(page.locator('.react-flow__node[data-id="template_2"]')).toHaveCount(0)
+  await expect(page.getByText('unsaved changes')).toHaveCount(0)
+
+  await page.getByRole('button', { name: 'Versions' }).click()
+  const versions = page.getByRole('dialog', { name: 'Version history' })
+  await expect(versions.getByText('Version 2 (current)')).toBeVisible()
+  await expect(versions.getByRole('button', { name: 'Restore version 1' })).toBeVisible()
+  await versions.getByRole('button', { name: 'Close' }).click()
+
   await page.getByRole('button', { name: 'Run', exact: true }).click()
   // the run view (another page) may redirect on; the editor's part is to land on /runs/<id>
   const visited: string[] = []
