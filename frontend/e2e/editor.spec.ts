@@ -19,6 +19,8 @@ async function connect(page: Page, from: string, handle: string, to: string) {
 }
 
 test('build, validate, save, test and run a workflow in the editor', async ({ page }) => {
+  // ~35 s on this 2-core machine; headroom for when it is busy
+  test.setTimeout(120_000)
   const errors = consoleErrors(page)
   await signIn(page)
   const created = (await graphql(

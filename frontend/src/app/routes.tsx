@@ -1,5 +1,5 @@
 import { Spin } from 'antd'
-import { lazy, Suspense } from 'react'
+import { lazy, Suspense, useState, type ComponentType } from 'react'
 import { Navigate, Route, Routes } from 'react-router'
 import { AccountPage } from '../features/auth/components/AccountPage'
 import { InvitePage } from '../features/auth/components/InvitePage'
@@ -15,8 +15,21 @@ import { WorkspaceLayout } from './WorkspaceLayout'
 
 // GraphiQL's editor (Monaco) is larger than the rest of the app: its own chunk, fetched when opened
 const GraphiQLPage = lazy(() => import('../features/graphiql/components/GraphiQLPage'))
-// the workflow editor (React Flow, dagre, the schema forms): its own chunks, fetched when opened
-const EditorPage = lazy(() => import('../features/editor/components/EditorPage'))
+// the workflow editor (React Flow, dagre, the schema forms): its own chunks, fetched when opened, or
+// at once when the app starts on an editor URL (a reload, a shared link), while the session loads
+let loadedEditorPage: ComponentType | null = null
+const loadEditorPage = () =>
+  import('../features/editor/components/EditorPage').then((module) => {
+    loadedEditorPage = module.default
+    return module
+  })
+if (/^\/w\/[^/]+\/workflows\/[^/]+/.test(window.location.pathname)) void loadEditorPage()
+const LazyEditorPage = lazy(loadEditorPage)
+/** The editor page, without a Suspense round (and React's 300 ms reveal throttle) once it is loaded. */
+function EditorPage() {
+  const [Page] = useState(() => loadedEditorPage ?? LazyEditorPage)
+  return <Page />
+}
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {
