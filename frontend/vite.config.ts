@@ -48,6 +48,6 @@ export default defineConfig({
     // antd's table and modal render slowly in jsdom on a busy 2-core machine; a cold run needs headroom
     testTimeout: 20_000,
     // through Vite, so the alias above reaches @rjsf/core's import of the Ajv validator
-    server: { deps: { inline: [/@rjsf[\\/]/] } },
+    server: { deps: { inline: [/@rjsf[\\/](core|antd)[\\/]/] } },
   },
 })

@@ -1,7 +1,7 @@
 import type { MockLink } from '@apollo/client/testing'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Session } from '../../auth/api/session'
 import { HumanTaskUpdatesDocument, HumanTasksDocument, SubmitHumanInputDocument } from '../../../gql/graphql'
 import { liveLink } from '../../../test/liveLink'
@@ -54,6 +54,9 @@ function renderLive(mocks: MockLink.MockedResponse[]) {
   renderAt(<InboxPage />, { path: '/w/default/inbox', pattern: '/w/:workspace/inbox', session: OWNER_SESSION, link })
   return (changed: ReturnType<typeof task>) => push(HumanTaskUpdatesDocument, { humanTasks: changed })
 }
+
+// the answer form (the shared schema form) is a lazy chunk: loaded once here, not inside a test's wait
+beforeAll(() => import('../../../components/schemaForm/SchemaForm'), 20_000)
 
 describe('InboxPage', () => {
   it('answers a task with a form made from its schema; the task goes away', async () => {
