@@ -46,7 +46,7 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
   const llm = page.locator('.react-flow__node[data-id="llm_1"]')
   await expect(llm).toBeVisible()
   await panel.getByRole('textbox', { name: /Model$/ }).fill('test')
-  await expect(llm.locator('.flow-node-badge')).toBeVisible()
+  await expect(llm.locator('.flow-node-badge')).toHaveText('1') // the prompt; the model is fine now
   await expect(panel.getByRole('region', { name: 'Problems' })).toContainText('llm_1')
   // …and next to the field it belongs to
   await expect(panel.locator('.editor-panel').getByText('String should have at least 1 character')).toBeVisible()
