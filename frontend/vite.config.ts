@@ -20,9 +20,15 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            // antd is not grouped either: a named group holds every component any page uses, so the
-            // first page would load the editor's and the settings' components too; by use, the
-            // components of lazy pages travel with those pages
+            // antd alone passes Vite's 500 kB warning; its building blocks load in parallel beside it
+            { name: 'antd', test: /node_modules[\\/]antd[\\/](?!es[\\/](badge|collapse|descriptions|drawer|list|date-picker|time-picker|calendar|slider)[\\/])/ },
+            {
+              name: 'antd-parts',
+              test: /node_modules[\\/](@ant-design|@rc-component(?![\\/](picker|slider|collapse|drawer)[\\/])|rc-[^\\/]+)[\\/]/,
+              priority: 5,
+            },
+            // (the parts only the lazy editor's forms use — date picker, slider, collapse, drawer,
+            // descriptions, list, badge — are left out of both groups, so they stay out of the first load)
             // graphql-js is not grouped by name: GraphiQL uses far more of it than Apollo does, and a
             // named group would pull all of that into the first load; the bundler places it by use
             { name: 'apollo', test: /node_modules[\\/](@apollo|graphql-ws|rxjs|@wry|optimism)[\\/]/ },
@@ -46,6 +52,6 @@ export default defineConfig({
     // after each test (src/test/setup.ts) and restore any global they stub.
     isolate: false,
     // through Vite, so the alias above reaches @rjsf/core's import of the Ajv validator
-    server: { deps: { inline: [/@rjsf[\\/]/] } },
+    server: { deps: { inline: [/@rjsf[\\/](core|antd)[\\/]/] } },
   },
 })

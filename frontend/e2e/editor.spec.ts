@@ -19,6 +19,8 @@ async function connect(page: Page, from: string, handle: string, to: string) {
 }
 
 test('build, validate, save, test and run a workflow in the editor', async ({ page }) => {
+  // ~35 s on this 2-core machine; headroom for when it is busy
+  test.setTimeout(120_000)
   const errors = consoleErrors(page)
   await signIn(page)
   const created = (await graphql(
@@ -44,7 +46,7 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
   const llm = page.locator('.react-flow__node[data-id="llm_1"]')
   await expect(llm).toBeVisible()
   await panel.getByRole('textbox', { name: /Model$/ }).fill('test')
-  await expect(llm.locator('.flow-node-badge')).toBeVisible()
+  await expect(llm.locator('.flow-node-badge')).toHaveText('1') // the prompt; the model is fine now
   await expect(panel.getByRole('region', { name: 'Problems' })).toContainText('llm_1')
   // …and next to the field it belongs to
   await expect(panel.locator('.editor-panel').getByText('String should have at least 1 character')).toBeVisible()
@@ -91,12 +93,36 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
   const tester = panel.getByRole('region', { name: 'Test this node' })
   await tester.getByLabel('Input (JSON)').fill('"hello"')
   await tester.getByRole('button', { name: 'Run the test' }).click()
-  await expect(tester.getByLabel('Output')).toContainText('Result: hello')
+  await expect(tester.getByLabel('Test output')).toContainText('Result: hello')
   await tester.scrollIntoViewIfNeeded()
   await page.screenshot({ path: path.join(SHOTS, '32-editor-node-test.png') })
 
+  // copy/paste makes a node with a new id; undo takes it away again (back to the saved state)
+  await page.locator('.react-flow__node[data-id="template_1"]').click()
+  await page.keyboard.press('Control+c')
+  await page.keyboard.press('Control+v')
+  await expect(page.locator('.react-flow__node[data-id="template_2"]')).toBeVisible()
+  await page.keyboard.press('Control+z')
+  await expect(page.locator('.react-flow__node[data-id="template_2"]')).toHaveCount(0)
+  await expect(page.getByText('unsaved changes')).toHaveCount(0)
+
+  await page.getByRole('button', { name: 'Versions' }).click()
+  const versions = page.getByRole('dialog', { name: 'Version history' })
+  await expect(versions.getByText('Version 2 (current)')).toBeVisible()
+  await expect(versions.getByRole('button', { name: 'Restore version 1' })).toBeVisible()
+  await versions.getByRole('button', { name: 'Close' }).click()
+
   await page.getByRole('button', { name: 'Run', exact: true }).click()
+  // the run view (another page) may redirect on; the editor's part is to land on /runs/<id>
+  const visited: string[] = []
+  page.on('framenavigated', (frame) => visited.push(frame.url()))
+  const landed = page.waitForURL(/\/w\/default\/runs\/[^/]+$/)
   await page.getByRole('dialog', { name: 'Run this workflow' }).getByRole('button', { name: 'Start run' }).click()
-  await expect(page).toHaveURL(/\/w\/default\/runs\/[^/]+$/)
+  await landed
+  const runs = (await graphql(page.request, 'query ($id: ID!) { runs(workflowId: $id) { edges { node { id version } } } }', { id })) as {
+    runs: { edges: { node: { id: string; version: number } }[] }
+  }
+  expect(runs.runs.edges.map((edge) => edge.node.version)).toEqual([2])
+  expect(visited.some((url) => url.endsWith(`/w/default/runs/${runs.runs.edges[0].node.id}`))).toBe(true)
   expect(errors).toEqual([])
 })

@@ -1,5 +1,5 @@
 import { Spin } from 'antd'
-import { lazy, Suspense } from 'react'
+import { lazy, Suspense, useState, type ComponentType } from 'react'
 import { Navigate, Route, Routes } from 'react-router'
 import { AccountPage } from '../features/auth/components/AccountPage'
 import { InvitePage } from '../features/auth/components/InvitePage'
@@ -19,8 +19,21 @@ const RunsPage = lazy(() => import('../features/runs/components/RunsPage').then(
 const InboxPage = lazy(() => import('../features/inbox/components/InboxPage').then((m) => ({ default: m.InboxPage })))
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'))
 const RunViewPage = lazy(() => import('../features/runview/components/RunViewPage'))
-// the workflow editor (React Flow, dagre, the schema forms): its own chunks, fetched when opened
-const EditorPage = lazy(() => import('../features/editor/components/EditorPage'))
+// the workflow editor (React Flow, dagre, the schema forms): its own chunks, fetched when opened, or
+// at once when the app starts on an editor URL (a reload, a shared link), while the session loads
+let loadedEditorPage: ComponentType | null = null
+const loadEditorPage = () =>
+  import('../features/editor/components/EditorPage').then((module) => {
+    loadedEditorPage = module.default
+    return module
+  })
+if (/^\/w\/[^/]+\/workflows\/[^/]+/.test(window.location.pathname)) void loadEditorPage()
+const LazyEditorPage = lazy(loadEditorPage)
+/** The editor page, without a Suspense round (and React's 300 ms reveal throttle) once it is loaded. */
+function EditorPage() {
+  const [Page] = useState(() => loadedEditorPage ?? LazyEditorPage)
+  return <Page />
+}
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
 function Home() {

@@ -48,3 +48,11 @@ describe('the shared schema form', () => {
     expect(await screen.findByText(/3/)).toBeInTheDocument()
   })
 })
+
+describe('defaults', () => {
+  it('shows a field’s default as its placeholder', () => {
+    const schema = { type: 'object', properties: { retries: { type: 'integer', title: 'Retries', default: 3 } } }
+    render(<SchemaForm schema={schema} formData={{}} />)
+    expect(screen.getByRole('spinbutton', { name: 'Retries' })).toHaveAttribute('placeholder', '3 (default)')
+  })
+})

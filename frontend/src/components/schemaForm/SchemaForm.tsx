@@ -9,6 +9,7 @@ import { prepareSchema } from './prepare'
 import type { SchemaFormContext } from './types'
 import { cfworkerValidator } from './validator'
 import { JsonField, TemplateWidget } from './widgets'
+import './schemaForm.css'
 
 const widgets: RegistryWidgetsType = { template: TemplateWidget }
 const fields: RegistryFieldsType = { json: JsonField }
@@ -64,7 +65,11 @@ export default function SchemaForm({
     }),
     [prepared, onSubmit, submitLabel],
   )
-  const formContext = useMemo<SchemaFormContext>(() => ({ templateSuggestions }), [templateSuggestions])
+  // rowGutter/toolbarAlign: rjsf-antd's array items, tighter for narrow panels
+  const formContext = useMemo<SchemaFormContext & { rowGutter: number; toolbarAlign: string }>(
+    () => ({ templateSuggestions, rowGutter: 8, toolbarAlign: 'top' }),
+    [templateSuggestions],
+  )
   return (
     <Form
       className="schema-form"

@@ -36,7 +36,18 @@ function isFreeJson(schema: Schema, root: Schema): boolean {
   return resolved.type === 'object' && !isRecord(resolved.properties)
 }
 
+/** An empty field shows the value it stands for: its schema's default (`fail`, `10`, …). */
+function placeholderOf(schema: Schema): UiSchema {
+  const fallback = schema.default
+  return ['string', 'number', 'boolean'].includes(typeof fallback) && fallback !== '' ? { 'ui:placeholder': `${String(fallback)} (default)` } : {}
+}
+
 function prepareProperty(raw: Schema, root: Schema, depth: number): { schema: Schema; ui: UiSchema } {
+  const prepared = preparePropertyInner(raw, root, depth)
+  return { schema: prepared.schema, ui: { ...placeholderOf(prepared.schema), ...prepared.ui } }
+}
+
+function preparePropertyInner(raw: Schema, root: Schema, depth: number): { schema: Schema; ui: UiSchema } {
   const schema = unwrapNullable(raw)
   const template = schema['x-template']
   if (template === 'text' || template === 'expression') {

@@ -66,6 +66,15 @@ describe('definition ⇄ flow', () => {
     expect(back.inputs).toEqual(seed.inputs)
   })
 
+  it('lays big graphs out in layers quickly, each node right of its parents', () => {
+    const nodes = Array.from({ length: 150 }, (_, i) => ({ id: `n${i}`, type: 'template' }))
+    const edges = nodes.slice(1).map((node, i) => ({ from: `n${i % 3 === 0 ? 0 : i}`, to: node.id }))
+    const placed = withPositions(parseDefinition({ nodes, edges: [...edges, { from: 'n5', to: 'n1' }] }))
+    const at = new Map(placed.nodes.map((node) => [node.id, node.position]))
+    for (const edge of edges) expect(at.get(edge.to)?.x ?? 0).toBeGreaterThan(at.get(edge.from)?.x ?? 0)
+    expect(new Set(placed.nodes.map((node) => `${node.position?.x},${node.position?.y}`)).size).toBe(150)
+  })
+
   it('reads an empty or broken definition as empty', () => {
     expect(parseDefinition(null)).toEqual({ nodes: [], edges: [] })
     expect(parseDefinition({ nodes: 'x' }).nodes).toEqual([])

@@ -110,10 +110,61 @@ export function layoutPositions(definition: Definition): Map<string, XYPosition>
   return positions
 }
 
-/** Gives every node without a `position` one from dagre (the others keep theirs). */
+/** Above this many nodes, a first layout uses `layeredPositions` (dagre takes ~0.3 s for 200 nodes here). */
+export const QUICK_LAYOUT_NODES = 100
+
+/**
+ * A fast layered layout: each node one column right of its furthest parent (cycles broken where met),
+ * stacked in the order reached. Linear time; for opening big workflows without positions quickly.
+ */
+export function layeredPositions(definition: Definition): Map<string, XYPosition> {
+  const ids = definition.nodes.map((node) => node.id)
+  const known = new Set(ids)
+  const children = new Map<string, string[]>()
+  const indegree = new Map(ids.map((id) => [id, 0]))
+  for (const edge of definition.edges) {
+    if (!known.has(edge.from) || !known.has(edge.to) || edge.from === edge.to) continue
+    children.set(edge.from, [...(children.get(edge.from) ?? []), edge.to])
+    indegree.set(edge.to, (indegree.get(edge.to) ?? 0) + 1)
+  }
+  const rank = new Map<string, number>()
+  const order: string[] = []
+  const placed = new Set<string>()
+  const queue: string[] = []
+  const visit = (start: string) => {
+    queue.push(start)
+    rank.set(start, rank.get(start) ?? 0)
+    while (queue.length) {
+      const id = queue.shift() as string
+      if (placed.has(id)) continue
+      placed.add(id)
+      order.push(id)
+      for (const child of children.get(id) ?? []) {
+        if (placed.has(child)) continue
+        rank.set(child, Math.max(rank.get(child) ?? 0, (rank.get(id) ?? 0) + 1))
+        const left = (indegree.get(child) ?? 1) - 1
+        indegree.set(child, left)
+        if (left <= 0) queue.push(child)
+      }
+    }
+  }
+  for (const id of ids) if ((indegree.get(id) ?? 0) === 0 && !placed.has(id)) visit(id)
+  for (const id of ids) if (!placed.has(id)) visit(id) // what only cycles reach
+  const rows = new Map<number, number>()
+  const positions = new Map<string, XYPosition>()
+  for (const id of order) {
+    const column = rank.get(id) ?? 0
+    const row = rows.get(column) ?? 0
+    rows.set(column, row + 1)
+    positions.set(id, { x: column * (NODE_WIDTH + 80), y: row * (NODE_HEIGHT + 40) })
+  }
+  return positions
+}
+
+/** Gives every node without a `position` one from dagre (the others keep theirs); big graphs get the quick layout. */
 export function withPositions(definition: Definition): Definition {
   if (definition.nodes.every((node) => node.position)) return definition
-  const laid = layoutPositions(definition)
+  const laid = definition.nodes.length > QUICK_LAYOUT_NODES ? layeredPositions(definition) : layoutPositions(definition)
   return { ...definition, nodes: definition.nodes.map((node) => (node.position ? node : { ...node, position: laid.get(node.id) })) }
 }
 

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EditorValidateDocument, EditorWorkflowDocument } from '../../../gql/graphql'
+import { EditorSaveDocument, EditorValidateDocument, EditorWorkflowDocument } from '../../../gql/graphql'
 import kinds from '../../../test/nodeKinds.json'
 import { loadSchemaForm, OWNER_SESSION, renderAt } from '../../../test/render'
 import EditorPage from './EditorPage'
@@ -55,12 +55,24 @@ const mocks = [
   },
 ]
 
+const refused = {
+  request: { query: EditorSaveDocument, variables: () => true },
+  result: {
+    data: {
+      updateWorkflow: {
+        __typename: 'InvalidWorkflow' as const,
+        problems: [{ __typename: 'Problem' as const, code: 'cycle', message: 'The graph has a cycle', path: 'edges', nodeId: null }],
+      },
+    },
+  },
+}
+
 function renderEditor() {
   return renderAt(<EditorPage />, {
     path: '/w/default/workflows/wf1',
     pattern: '/w/:workspace/workflows/:workflowId',
     session: OWNER_SESSION,
-    mocks,
+    mocks: [...mocks, refused],
   })
 }
 
@@ -87,5 +99,10 @@ describe('EditorPage', () => {
     const problems = screen.getByRole('region', { name: 'Problems' })
     expect(within(problems).getByText('String should have at least 1 character')).toBeInTheDocument()
     await waitFor(() => expect(screen.getByRole('button', { name: 'Save' })).toBeEnabled())
+
+    // the server's refusal of a save is shown in words, with its problems
+    await user.click(screen.getByRole('button', { name: 'Save' }))
+    expect(await within(problems).findByText('Not saved: the server refused the definition.')).toBeInTheDocument()
+    expect(within(problems).getByText('The graph has a cycle')).toBeInTheDocument()
   })
 })

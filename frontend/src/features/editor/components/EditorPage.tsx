@@ -1,16 +1,39 @@
 // `/w/:workspace/workflows/:workflowId`: loads the workflow and the node kinds, then the editor.
 // Viewers get a read-only editor; runners may also run (and test nodes), editors and up may save.
 import { useQuery } from '@apollo/client/react'
-import { ReactFlowProvider } from '@xyflow/react'
 import { Button, Result, Spin } from 'antd'
+import { lazy, Suspense, useState, type ComponentType, type ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
 import { useSession } from '../../../app/sessionContext'
 import { EditorWorkflowDocument, type Role } from '../../../gql/graphql'
-import { Editor } from './Editor'
-import '../editor.css'
+import type { EditorProps } from './Editor'
+
+// this chunk is small: the editor itself (React Flow, dagre) starts loading as soon as it runs, in
+// parallel with the workflow's query, instead of after it
+let loadedScreen: ComponentType<EditorProps> | null = null
+const editorChunk = import('./EditorScreen').then((module) => {
+  loadedScreen = module.default
+  return module
+})
+const LazyEditorScreen = lazy(() => editorChunk)
 
 const RUNNERS: readonly Role[] = ['RUNNER', 'EDITOR', 'ADMIN', 'OWNER']
 const EDITORS: readonly Role[] = ['EDITOR', 'ADMIN', 'OWNER']
+
+/**
+ * The editor, rendered directly once its chunk is in (a lazy component suspends once even when its
+ * chunk is loaded, and React then holds the reveal back up to 300 ms after the fallback). Chosen once
+ * per mount: switching component types later would remount the editor and lose its edits.
+ */
+function EditorMount(props: EditorProps & { fallback: ReactNode }) {
+  const [EditorScreen] = useState(() => loadedScreen ?? LazyEditorScreen)
+  const { fallback, ...rest } = props
+  return (
+    <Suspense fallback={fallback}>
+      <EditorScreen {...rest} />
+    </Suspense>
+  )
+}
 
 export default function EditorPage() {
   const { workspace = '', workflowId = '' } = useParams()
@@ -20,7 +43,8 @@ export default function EditorPage() {
     variables: { id: workflowId },
     fetchPolicy: 'network-only',
   })
-  if (loading && !data) return <Spin size="large" description="Loading the workflow" className="editor-loading" />
+  const spinner = <Spin size="large" description="Loading the workflow" className="editor-loading" />
+  if (loading && !data) return spinner
   if (error)
     return (
       <Result
@@ -41,15 +65,14 @@ export default function EditorPage() {
       />
     )
   return (
-    <ReactFlowProvider>
-      <Editor
-        key={workflow.id}
-        workflow={workflow}
-        kinds={data.nodeKinds}
-        workspace={workspace}
-        canEdit={role !== undefined && EDITORS.includes(role)}
-        canRun={role !== undefined && RUNNERS.includes(role)}
-      />
-    </ReactFlowProvider>
+    <EditorMount
+      fallback={spinner}
+      key={workflow.id}
+      workflow={workflow}
+      kinds={data.nodeKinds}
+      workspace={workspace}
+      canEdit={role !== undefined && EDITORS.includes(role)}
+      canRun={role !== undefined && RUNNERS.includes(role)}
+    />
   )
 }

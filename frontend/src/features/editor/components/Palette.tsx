@@ -1,5 +1,5 @@
 // The node kinds to add: drag one onto the canvas, or press it (click or Enter) to add it at the centre.
-import { Tooltip, Typography } from 'antd'
+import { Typography } from 'antd'
 import { memo } from 'react'
 import type { EditorWorkflowQuery } from '../../../gql/graphql'
 
@@ -16,24 +16,23 @@ function PaletteInner({ kinds, disabled, onAdd }: { kinds: NodeKind[]; disabled:
       <ul className="editor-palette-list">
         {kinds.map((kind) => (
           <li key={kind.kind}>
-            <Tooltip title={kind.description} placement="right">
-              <button
-                type="button"
-                className="editor-palette-item"
-                disabled={disabled}
-                draggable={!disabled}
-                aria-label={`Add ${kind.title}`}
-                aria-description={kind.description}
-                onDragStart={(event) => {
-                  event.dataTransfer.setData(DRAG_TYPE, kind.kind)
-                  event.dataTransfer.effectAllowed = 'move'
-                }}
-                onClick={() => onAdd(kind.kind)}
-              >
-                <span className="editor-palette-title">{kind.title}</span>
-                <span className="editor-palette-description">{kind.description}</span>
-              </button>
-            </Tooltip>
+            <button
+              type="button"
+              className="editor-palette-item"
+              disabled={disabled}
+              draggable={!disabled}
+              aria-label={`Add ${kind.title}`}
+              aria-description={kind.description}
+              title={kind.description}
+              onDragStart={(event) => {
+                event.dataTransfer.setData(DRAG_TYPE, kind.kind)
+                event.dataTransfer.effectAllowed = 'move'
+              }}
+              onClick={() => onAdd(kind.kind)}
+            >
+              <span className="editor-palette-title">{kind.title}</span>
+              <span className="editor-palette-description">{kind.description}</span>
+            </button>
           </li>
         ))}
       </ul>

@@ -39,7 +39,7 @@ function TestResult({ test }: { test: NodeTestFieldsFragment }) {
       )}
       {test.branch && <Descriptions.Item label="Branch">{test.branch}</Descriptions.Item>}
       <Descriptions.Item label="Output">
-        <pre className="editor-test-output" aria-label="Output">
+        <pre className="editor-test-output" aria-label="Test output">
           {show(test.output)}
         </pre>
       </Descriptions.Item>

@@ -55,7 +55,8 @@ function renderLive(mocks: MockLink.MockedResponse[]) {
   return (changed: ReturnType<typeof task>) => push(HumanTaskUpdatesDocument, { humanTasks: changed })
 }
 
-beforeAll(loadSchemaForm)
+// the answer form (the shared schema form) is a lazy chunk: loaded once here, not inside a test's wait
+beforeAll(loadSchemaForm, 20_000)
 
 describe('InboxPage', () => {
   it('answers a task with a form made from its schema; the task goes away', async () => {
