@@ -1,6 +1,7 @@
 // The workflow editor against the real server: build a workflow by dragging nodes from the palette,
 // connect them with the mouse (a condition case handle too), fill their generated forms, watch a
-// validation problem appear and go, save version 2, reload, test one node, and run it.
+// validation problem appear and go, save version 2, reload, test one node, run it, watch it live in the
+// run view, answer its human task in the Inbox and see the result: the journey of a new user.
 import { expect, test, type Page } from '@playwright/test'
 import path from 'node:path'
 import { consoleErrors, graphql, SHOTS, signIn } from './api.ts'
@@ -123,6 +124,33 @@ test('build, validate, save, test and run a workflow in the editor', async ({ pa
     runs: { edges: { node: { id: string; version: number } }[] }
   }
   expect(runs.runs.edges.map((edge) => edge.node.version)).toEqual([2])
-  expect(visited.some((url) => url.endsWith(`/w/default/runs/${runs.runs.edges[0].node.id}`))).toBe(true)
+  const runId = runs.runs.edges[0].node.id
+  expect(visited.some((url) => url.endsWith(`/w/default/runs/${runId}`))).toBe(true)
+
+  // the whole journey: watch the run live, answer its human task in the Inbox, see the result
+  const graphNode = (nodeId: string) => page.locator(`.react-flow__node[data-id="${nodeId}"]`)
+  await expect(graphNode('llm_1')).toContainText('SUCCEEDED')
+  await expect(graphNode('condition_1')).toContainText('SUCCEEDED')
+  await expect(graphNode('human_1')).toContainText('WAITING')
+  await expect(graphNode('template_1')).toContainText('SKIPPED')
+  await graphNode('llm_1').click()
+  // the offline `test` model answers with a fixed text; its output is in the node's panel
+  await expect(page.getByRole('region', { name: /^Node / }).getByRole('group', { name: 'Output' })).not.toBeEmpty()
+  await page.screenshot({ path: path.join(SHOTS, '33-journey-run-waiting.png') })
+
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Inbox' }).click()
+  const task = page.getByRole('region', { name: 'Approve the summary?' })
+  await task.getByRole('textbox', { name: 'Answer (JSON)' }).fill('{"approved": true}')
+  await page.screenshot({ path: path.join(SHOTS, '34-journey-inbox.png') })
+  await task.getByRole('button', { name: 'Submit answer' }).click()
+  await expect(task).toBeHidden()
+
+  await page.goBack()
+  await expect(page).toHaveURL(new RegExp(`/w/default/runs/${runId}$`))
+  await expect(graphNode('human_1')).toContainText('SUCCEEDED')
+  await expect(page.getByRole('status', { name: 'Live updates' })).toContainText('Run over')
+  await graphNode('human_1').click()
+  await expect(page.getByRole('region', { name: /^Node / }).getByRole('group', { name: 'Output' })).toContainText('approved')
+  await page.screenshot({ path: path.join(SHOTS, '35-journey-run-done.png') })
   expect(errors).toEqual([])
 })
