@@ -8,7 +8,7 @@ import {
   type WorkflowFieldsFragment,
 } from '../../../gql/graphql'
 import { parseDefinition, type ImportedDefinition } from '../definitionFile'
-import { WORKFLOWS_PAGE } from '../constants'
+import { STARTER_DEFINITION, WORKFLOWS_PAGE } from '../constants'
 import { ProblemList } from './ProblemList'
 
 interface Fields {
@@ -16,7 +16,6 @@ interface Fields {
   definition: string
 }
 
-const EMPTY_DEFINITION = JSON.stringify({ nodes: [], edges: [] }, null, 2)
 
 /**
  * Creates a workflow from a name and a JSON definition (typed in, or imported from a file). Mounted
@@ -75,7 +74,7 @@ export function CreateWorkflowModal({
     >
       <Form<Fields>
         form={form}
-        initialValues={{ name: initial?.name ?? '', definition: initial?.definitionText ?? EMPTY_DEFINITION }}
+        initialValues={{ name: initial?.name ?? '', definition: initial?.definitionText ?? JSON.stringify(STARTER_DEFINITION, null, 2) }}
         layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false}>
         <Form.Item label="Name" name="name" rules={[{ required: true, whitespace: true, message: 'Name the workflow.' }]}>
           <Input />

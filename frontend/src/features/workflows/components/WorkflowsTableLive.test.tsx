@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { CreateWorkflowDocument, WorkflowsTableRunUpdatesDocument, type RunStatus } from '../../../gql/graphql'
 import { listing, renderPage, workflow } from '../testing'
+import { STARTER_DEFINITION } from '../constants'
 
 describe('the Workflows table: editor links, last runs, duplicates, paging', () => {
   it('links each name to its editor', async () => {
@@ -79,12 +80,12 @@ describe('the Workflows table: editor links, last runs, duplicates, paging', () 
     expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument()
   })
 
-  it('opens a new blank workflow in the editor', async () => {
+  it('opens a new workflow, with a start node, in the editor', async () => {
     const user = userEvent.setup({ delay: null })
     renderPage([
       listing([]),
       {
-        request: { query: CreateWorkflowDocument, variables: { input: { name: 'Fresh', definition: { nodes: [], edges: [] } } } },
+        request: { query: CreateWorkflowDocument, variables: { input: { name: 'Fresh', definition: STARTER_DEFINITION } } },
         result: { data: { createWorkflow: { ...workflow('9', 'Fresh'), lastRun: undefined } } },
       },
       listing([workflow('9', 'Fresh')]),
