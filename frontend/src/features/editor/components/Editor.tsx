@@ -13,7 +13,7 @@ import '@xyflow/react/dist/style.css'
 import { Alert, App, Button, Badge, Empty, List, Space, Spin, Tooltip, Typography } from 'antd'
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react'
 import { useNavigate } from 'react-router'
-import { EditorSaveDocument, type EditorWorkflowQuery } from '../../../gql/graphql'
+import { UpdateWorkflowDocument, type EditorWorkflowQuery } from '../../../gql/graphql'
 import { defaultParams } from '../defaults'
 import {
   autoLayout,
@@ -82,7 +82,7 @@ export function Editor({ workflow, kinds, workspace, canEdit, canRun }: EditorPr
   const [runOpen, setRunOpen] = useState(false)
   const [helpOpen, setHelpOpen] = useState(false)
   const clipboard = useRef<{ nodes: DefNode[]; edges: DefEdge[] } | null>(null)
-  const [saveWorkflow, saving] = useMutation(EditorSaveDocument)
+  const [saveWorkflow, saving] = useMutation(UpdateWorkflowDocument)
   const { problems, checking, failed } = useValidation(definition)
 
   const titles = useMemo(() => new Map(kinds.map((kind) => [kind.kind, kind.title])), [kinds])

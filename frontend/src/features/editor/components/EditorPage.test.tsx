@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EditorSaveDocument, EditorValidateDocument, EditorWorkflowDocument } from '../../../gql/graphql'
+import { UpdateWorkflowDocument, ValidateWorkflowDocument, EditorWorkflowDocument } from '../../../gql/graphql'
 import kinds from '../../../test/nodeKinds.json'
 import { loadSchemaForm, OWNER_SESSION, renderAt } from '../../../test/render'
 import EditorPage from './EditorPage'
@@ -34,7 +34,7 @@ type Definition = { nodes: { id: string; type: string; params?: { prompt?: strin
 const mocks = [
   { request: { query: EditorWorkflowDocument, variables: { id: 'wf1' } }, result: { data: { workflow, nodeKinds } } },
   {
-    request: { query: EditorValidateDocument, variables: () => true },
+    request: { query: ValidateWorkflowDocument, variables: () => true },
     maxUsageCount: Number.POSITIVE_INFINITY,
     result: ({ definition }: { definition: Definition }) => {
       const index = definition.nodes.findIndex((node) => node.params?.prompt === '')
@@ -56,7 +56,7 @@ const mocks = [
 ]
 
 const refused = {
-  request: { query: EditorSaveDocument, variables: () => true },
+  request: { query: UpdateWorkflowDocument, variables: () => true },
   result: {
     data: {
       updateWorkflow: {

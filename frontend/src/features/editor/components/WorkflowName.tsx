@@ -2,12 +2,12 @@
 import { useMutation } from '@apollo/client/react'
 import { App, Typography } from 'antd'
 import { useState } from 'react'
-import { EditorSaveDocument } from '../../../gql/graphql'
+import { UpdateWorkflowDocument } from '../../../gql/graphql'
 
 export function WorkflowName({ workflowId, name, editable }: { workflowId: string; name: string; editable: boolean }) {
   const { message } = App.useApp()
   const [shown, setShown] = useState(name)
-  const [rename] = useMutation(EditorSaveDocument)
+  const [rename] = useMutation(UpdateWorkflowDocument)
   async function commitName(next: string) {
     const trimmed = next.trim()
     if (!trimmed || trimmed === shown) return

@@ -2,14 +2,14 @@
 // answer to an older definition is dropped. First paint never waits for it.
 import { useMutation } from '@apollo/client/react'
 import { useEffect, useRef, useState } from 'react'
-import { EditorValidateDocument } from '../../../gql/graphql'
+import { ValidateWorkflowDocument } from '../../../gql/graphql'
 import type { Definition } from '../flow'
 import type { ProblemLike } from '../problems'
 
 export const VALIDATE_DELAY_MS = 400
 
 export function useValidation(definition: Definition) {
-  const [validate] = useMutation(EditorValidateDocument)
+  const [validate] = useMutation(ValidateWorkflowDocument)
   const [problems, setProblems] = useState<ProblemLike[]>([])
   const [checking, setChecking] = useState(false)
   const [failed, setFailed] = useState(false)
