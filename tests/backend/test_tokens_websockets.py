@@ -327,12 +327,15 @@ async def test_a_sweep_closes_the_websockets_of_tokens_that_expired_or_were_revo
         )
         assert cli.returncode == 0, cli.stderr
 
-        assert await services.revocations.sweep() == 2
+        # the server's own periodic sweep may close one of them first, while the command runs (it
+        # found 1 of 2 once in CI): what counts is that both close and that nothing else does
+        await services.revocations.sweep()
 
         for closing in (on_expiring, on_revoked):
             with pytest.raises(WebSocketDisconnect) as closed:
                 await closing.receive(within=10)
             assert (closed.value.code, closed.value.reason) == (4403, "revoked")
+        assert await services.revocations.sweep() == 0  # the spared one stays open
         await on_spared.subscribe("1", VIEWER)
         payloads, _ = await on_spared.collect("1")
         assert payloads == [{"data": {"viewer": {"email": spared.email}}}]
