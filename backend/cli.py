@@ -133,6 +133,42 @@ def serve(host: str, port: int) -> None:
 
 
 @main.command()
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Runs executed at once [FLOWLOOM_WORKER_CONCURRENCY, 32].",
+)
+@click.option(
+    "--health-port",
+    type=click.IntRange(min=1, max=65535),
+    default=None,
+    help="Serve GET /healthz on this port [FLOWLOOM_WORKER_HEALTH_PORT].",
+)
+@click.option("--health-host", default="127.0.0.1", show_default=True, help="Interface of /healthz.")
+def worker(concurrency: int | None, health_port: int | None, health_host: str) -> None:
+    """Execute runs from the queue (needs DATABASE_URL and REDIS_URL); SIGTERM stops it gracefully."""
+    from dataclasses import replace  # noqa: PLC0415 - start-up time
+
+    from backend.worker import WorkerSetupError, run_worker  # noqa: PLC0415 - start-up time
+
+    settings = Settings.from_env()
+    if concurrency is not None:
+        settings = replace(settings, worker_concurrency=concurrency)
+    if health_port is not None:
+        settings = replace(settings, worker_health_port=health_port)
+
+    async def run() -> None:
+        try:
+            await run_worker(settings, health_host)
+        except WorkerSetupError as exc:
+            raise CommandError(str(exc)) from exc
+
+    settle_gc()
+    _run(run)
+
+
+@main.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
     from backend.db.connect import database_dsn  # noqa: PLC0415 - start-up time

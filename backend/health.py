@@ -8,7 +8,7 @@ from litestar import Response, get
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
-from backend.services import Services
+from backend.gql.api import Api
 
 
 @get("/healthz", sync_to_thread=False)
@@ -20,7 +20,7 @@ def healthz() -> dict[str, str]:
 @get("/readyz")
 async def readyz(state: State) -> Response[dict[str, Any]]:
     """The process can do its work: the database answers, and Redis when it is configured."""
-    services: Services = state.services
+    services: Api = state.services
     checks: dict[str, str] = {}
     try:
         async with services.db.pool.acquire() as connection:

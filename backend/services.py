@@ -33,11 +33,16 @@ from backend.live.control import RunControl
 from backend.live.revocations import Revocations
 from backend.live.service import LiveService
 from backend.live.sink import BrokerEventSink
+from backend.runs.admission import Admission
+from backend.runs.dispatch import InProcessQueue, RunQueue
 from backend.runs.graphs import GraphCache
 from backend.runs.host import RunHost
+from backend.runs.leases import Leases
 from backend.runs.node_tests import NodeTestService
 from backend.runs.node_tests_repository import NodeTestRepository
+from backend.runs.reconciler import Reconciler
 from backend.runs.repository import RunRepository
+from backend.runs.saq_queue import SaqQueue, SaqWorker
 from backend.runs.service import RunService
 from backend.runs.store import PostgresRunStore
 from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
@@ -59,6 +64,126 @@ def model_address_policy(settings: Settings) -> AddressPolicy:
     )
 
 
+_FORGET_DEAD_PROCESS_SQL = """
+UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL, dispatched_at = NULL
+WHERE lease_owner IS NOT NULL OR dispatched_at IS NOT NULL
+"""
+
+
+@dataclass
+class RunRuntime:
+    """What a process needs to record, dispatch and (optionally) execute runs.
+
+    Every process takes leases to change a run and admits runs to the queue. A process that
+    executes runs also has a host, which executes the tickets the queue hands it, and a reconciler.
+    """
+
+    settings: Settings
+    leases: Leases
+    store: PostgresRunStore
+    engine: Engine
+    graphs: GraphCache
+    runs: RunRepository
+    admission: Admission
+    queue: RunQueue
+    credentials: CredentialService
+    node_services: NodeServices
+    workflows: WorkflowRepository
+    host: RunHost | None = None
+    reconciler: Reconciler | None = None
+    worker: SaqWorker | None = None
+
+    @classmethod
+    def wire(
+        cls,
+        settings: Settings,
+        db: Database,
+        broker: Broker,
+        credentials: CredentialService,
+        model_http: httpx2.AsyncClient,
+        *,
+        execute: bool,
+    ) -> RunRuntime:
+        """Wire the run stack; with `execute`, a host and a reconciler too. The queue is saq on
+        Redis when `REDIS_URL` is set, else this process (which then executes: `execute` is implied)."""
+        leases = Leases(db.pool, seconds=settings.lease_seconds)
+        store = PostgresRunStore(db.pool, owner=leases.owner)
+        limits = settings.run_limits()
+        node_services = NodeServices(
+            models=WorkspaceModels(credentials, model_http),
+            embedder=WorkspaceEmbedder(credentials, model_http),
+            vectors=PostgresVectorStore(db.pool),
+            http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
+            limits=limits,
+        )
+        engine = Engine(store=store, events=BrokerEventSink(broker), services=node_services)
+        workflows = WorkflowRepository()
+        graphs = GraphCache(workflows)
+        runs = RunRepository(db.pool)
+        local = None if settings.redis_url else InProcessQueue(concurrency=settings.worker_concurrency)
+        queue: RunQueue = local or SaqQueue(settings.redis_url or "")
+        admission = Admission(db.pool, queue, per_workspace=settings.workspace_concurrency)
+        runtime = cls(
+            settings=settings,
+            leases=leases,
+            store=store,
+            engine=engine,
+            graphs=graphs,
+            runs=runs,
+            admission=admission,
+            queue=queue,
+            credentials=credentials,
+            node_services=node_services,
+            workflows=workflows,
+        )
+        if execute or settings.redis_url is None:
+            host = RunHost(engine, graphs, leases, on_released=admission.admit)
+            leases.on_lost = host.lost
+            runtime.host = host
+            runtime.reconciler = Reconciler(
+                db.pool,
+                admission,
+                seconds=settings.reconcile_seconds,
+                queue_grace=settings.queue_grace_seconds,
+            )
+            if local is not None:
+                local.bind(host.execute)
+            elif isinstance(queue, SaqQueue):
+                runtime.worker = SaqWorker(queue, host, leases, concurrency=settings.worker_concurrency)
+        return runtime
+
+    async def start(self, db: Database) -> None:
+        """Start the heartbeat, and, in a process that executes runs, reconciling.
+
+        The embedded mode owns its database: leases and queue marks left by a previous process are
+        its own, so they are dropped at once and its unfinished runs resume now, not after expiry.
+        """
+        if isinstance(self.queue, SaqQueue):
+            await self.queue.connect()
+        self.leases.start()
+        if self.reconciler is None:
+            return
+        if self.settings.embedded:
+            async with db.pool.acquire() as connection:
+                await connection.execute(_FORGET_DEAD_PROCESS_SQL)
+        await self.reconciler.reconcile(force=True)
+        self.reconciler.start()
+        if self.worker is not None:
+            await self.worker.start()
+
+    async def stop(self) -> None:
+        """Stop executing (interrupted runs go back to the queue), reconciling and the heartbeat."""
+        if self.reconciler is not None:
+            await self.reconciler.stop()
+        if self.worker is not None:
+            await self.worker.stop(self.settings.shutdown_grace_seconds)
+        # the in-process queue cancels its executions (their runs resume at the next start) and
+        # takes no more tickets; the saq queue disconnects
+        await self.queue.close()
+        await self.leases.stop()
+        await self.store.close()
+
+
 @dataclass
 class Services:
     """The services a process serves GraphQL, REST and CLI calls with."""
@@ -75,7 +200,8 @@ class Services:
     node_tests: NodeTestService
     live: LiveService
     broker: Broker
-    host: RunHost
+    runtime: RunRuntime
+    """Leases, the queue and, in a process that executes runs, the host and the reconciler."""
     store: PostgresRunStore
     control: RunControl
     model_http: httpx2.AsyncClient
@@ -99,8 +225,8 @@ class Services:
         `migrate` defaults to True in the embedded mode (this process owns its database) and to
         False with a configured DATABASE_URL, where `flowloom migrate` is an explicit deploy step
         and a stale schema is an error rather than something every replica races to fix.
-        With `execute_runs`, this process executes runs in the background, and in the embedded mode
-        resumes those a previous process left unfinished.
+        With `execute_runs` (`flowloom serve`), this process also executes runs when the settings
+        say so (`Settings.serve_executes`: always without Redis, by choice with it).
         """
         box = SecretBox(load_secret(settings.secret_key, settings.home, embedded=settings.embedded))
         db = await open_database(settings, migrate=migrate)
@@ -108,23 +234,15 @@ class Services:
         audit = AuditLog()
         credentials = CredentialService(CredentialRepository(), box, model_policy, audit)
         model_http = provider_http_client(model_policy)
-        workflow_repository = WorkflowRepository()
-        store = PostgresRunStore(db.pool)
         broker = Broker(settings.redis_url)
         await broker.start()
         revocations = Revocations(broker)
-        limits = settings.run_limits()
-        node_services = NodeServices(
-            models=WorkspaceModels(credentials, model_http),
-            embedder=WorkspaceEmbedder(credentials, model_http),
-            vectors=PostgresVectorStore(db.pool),
-            http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
-            limits=limits,
+        runtime = RunRuntime.wire(
+            settings, db, broker, credentials, model_http, execute=execute_runs and settings.serve_executes
         )
-        engine = Engine(store=store, events=BrokerEventSink(broker), services=node_services)
-        graphs = GraphCache(workflow_repository)
-        run_repository = RunRepository(db.pool)
-        host = RunHost(engine, graphs, run_repository)
+        limits = settings.run_limits()
+        workflow_repository = runtime.workflows
+        run_repository = runtime.runs
         control = RunControl(broker)
         oidc_http = oidc_http_client()
         accounts_repository = AccountsRepository()
@@ -140,11 +258,12 @@ class Services:
         )
         runs = RunService(
             runs=run_repository,
-            store=store,
+            store=runtime.store,
             workflows=workflow_repository,
-            graphs=graphs,
-            engine=engine,
-            host=host,
+            graphs=runtime.graphs,
+            engine=runtime.engine,
+            leases=runtime.leases,
+            admission=runtime.admission,
             credentials=credentials,
             control=control,
             limits=limits,
@@ -192,13 +311,13 @@ class Services:
                 workflows=workflows,
                 repository=NodeTestRepository(),
                 credentials=credentials,
-                node_services=node_services,
+                node_services=runtime.node_services,
                 limits=limits,
             ),
             live=LiveService(broker, run_repository),
             broker=broker,
-            host=host,
-            store=store,
+            runtime=runtime,
+            store=runtime.store,
             control=control,
             model_http=model_http,
             oidc=OidcClients(settings.oidc_providers, oidc_http),
@@ -210,18 +329,21 @@ class Services:
         )
         await revocations.start(services.accounts.live_credentials)
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)
-        if execute_runs:
-            await host.start(resume=settings.embedded)
-            await control.serve(services.runs.handle_command)
+        await runtime.start(db)
+        if runtime.host is not None:
+            await control.serve(runtime.leases.owner, runtime.host.handle_command)
+        elif execute_runs and settings.redis_url:
+            log.info(
+                "this process executes no runs: `flowloom worker` processes do (FLOWLOOM_SERVE_EXECUTES)"
+            )
         return services
 
     async def close(self) -> None:
         """Stop executing runs (they stay resumable), finish pending writes, close the broker and pools."""
         await self.control.stop()
-        await self.host.stop()
+        await self.runtime.stop()
         await self.model_http.aclose()
         await self.oidc_http.aclose()
-        await self.store.close()
         await self.revocations.stop()
         await self.broker.stop()
         await self.db.close()

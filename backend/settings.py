@@ -157,6 +157,26 @@ class Settings:
     web_dir: Path | None = None
     """The built web app (`index.html` and `assets/`) served at `/`; None, or a directory without
     `index.html`: the API alone, with the server-rendered account pages."""
+    execute_in_serve: bool | None = None
+    """Whether `flowloom serve` also executes runs (`FLOWLOOM_SERVE_EXECUTES`); None: only without
+    Redis (then it must: nothing else would). See `serve_executes`."""
+    worker_concurrency: int = 32
+    """Runs one process executes at once (`flowloom worker --concurrency`, or the embedded server)."""
+    workspace_concurrency: int = 32
+    """Runs of one workspace in the queue or executing at once, across all workers."""
+    lease_seconds: float = 10.0
+    """How long a run's lease outlives its holder's last heartbeat (renewed every third of it):
+    after a worker dies, its runs resume elsewhere about this long later."""
+    reconcile_seconds: float = 2.0
+    """How often executing processes reconcile the queue with PostgreSQL."""
+    queue_grace_seconds: float = 5.0
+    """How long a run may be marked dispatched without its queue entry before the reconciler asks
+    the queue about it (an enqueue may still be on its way); after a Redis loss, runs are queued
+    again this long after it returns, at the latest."""
+    shutdown_grace_seconds: float = 10.0
+    """On SIGTERM, how long a worker lets executions finish before handing them to another."""
+    worker_health_port: int | None = None
+    """`flowloom worker` serves GET /healthz on this port (127.0.0.1 unless `--health-host`)."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
 
@@ -219,10 +239,25 @@ class Settings:
             link_ttl_seconds=float(env.get("FLOWLOOM_LINK_TTL_SECONDS", str(7 * 24 * 3600))),
             smtp_url=env.get("FLOWLOOM_SMTP_URL") or None,
             mail_from=env.get("FLOWLOOM_MAIL_FROM") or "flowloom@localhost",
+            execute_in_serve=_flag(env.get("FLOWLOOM_SERVE_EXECUTES")),
+            worker_concurrency=int(env.get("FLOWLOOM_WORKER_CONCURRENCY", "32")),
+            workspace_concurrency=int(env.get("FLOWLOOM_WORKSPACE_CONCURRENCY", "32")),
+            lease_seconds=float(env.get("FLOWLOOM_LEASE_SECONDS", "10")),
+            reconcile_seconds=float(env.get("FLOWLOOM_RECONCILE_SECONDS", "2")),
+            queue_grace_seconds=float(env.get("FLOWLOOM_QUEUE_GRACE_SECONDS", "5")),
+            shutdown_grace_seconds=float(env.get("FLOWLOOM_SHUTDOWN_GRACE_SECONDS", "10")),
+            worker_health_port=int(env["FLOWLOOM_WORKER_HEALTH_PORT"])
+            if env.get("FLOWLOOM_WORKER_HEALTH_PORT")
+            else None,
             web_dir=Path(env["FLOWLOOM_WEB_DIR"]).expanduser()
             if env.get("FLOWLOOM_WEB_DIR")
             else _source_web_dir(),
         )
+
+    @property
+    def serve_executes(self) -> bool:
+        """Whether `flowloom serve` executes runs: always without Redis, else when asked to."""
+        return self.redis_url is None or bool(self.execute_in_serve)
 
     @property
     def introspection_enabled(self) -> bool:

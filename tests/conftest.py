@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
 
+import asyncpg
 import pydantic_ai.models
 import pytest
 
 from backend.db.embedded import get_server  # imported there with its import-time warning silenced
 from backend.services import Services
 from backend.settings import Settings
+from tests.cluster import cluster
 from tests.redis_server import redis_server
 from tests.servers.fixtures import _counting_session, _openai_session, counting, openai_api
 from tests.servers.oidc_fixtures import _oidc_provider_session, oidc_provider
@@ -20,6 +24,7 @@ __all__ = [
     "_counting_session",
     "_oidc_provider_session",
     "_openai_session",
+    "cluster",
     "counting",
     "oidc_provider",
     "openai_api",
@@ -38,6 +43,19 @@ def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.psql("CREATE DATABASE flowloom;")
     yield str(server.get_uri("flowloom"))
     server.cleanup()
+
+
+@pytest.fixture
+async def fresh_database(postgres_dsn: str) -> AsyncIterator[str]:
+    """The DSN of a new, empty database on the session's PostgreSQL (dropped after the test)."""
+    name = f"fresh_{uuid4().hex[:12]}"
+    connection = await asyncpg.connect(postgres_dsn)
+    try:
+        await connection.execute(f"CREATE DATABASE {name}")
+        yield urlunsplit(urlsplit(postgres_dsn)._replace(path=f"/{name}"))
+        await connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    finally:
+        await connection.close()
 
 
 @pytest.fixture(scope="session")

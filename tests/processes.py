@@ -11,7 +11,7 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -64,6 +64,10 @@ def run_cli(
 class Server:
     """A `flowloom serve` process on 127.0.0.1."""
 
+    command: tuple[str, ...] = ("serve",)
+    port_option = "port"
+    ready_path = "/readyz"
+
     def __init__(
         self,
         env: Mapping[str, str],
@@ -78,7 +82,7 @@ class Server:
         # until the end would block the server's event loop on its next log line.
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 - closed by output()
         self.process = subprocess.Popen(
-            [executable, "serve", "--port", str(self.port)],
+            [executable, *self.command, f"--{self.port_option}", str(self.port)],
             env=dict(env),
             cwd=cwd,
             stdout=self._log,
@@ -87,19 +91,21 @@ class Server:
         )
         self._output: str | None = None
 
-    def wait_ready(self, timeout: float = 60) -> Server:
-        """Block until /readyz answers 200."""
+    def wait_ready(self, timeout: float = 60) -> Self:
+        """Block until the ready path answers 200."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"flowloom serve exited {self.process.returncode}: {self.output()}")
+                raise RuntimeError(
+                    f"flowloom {self.command[0]} exited {self.process.returncode}: {self.output()}"
+                )
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}{self.ready_path}", timeout=1).status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
-        raise TimeoutError(f"flowloom serve not ready within {timeout}s")
+        raise TimeoutError(f"flowloom {self.command[0]} not ready within {timeout}s")
 
     def stop(self, sig: int = signal.SIGINT, timeout: float = 30) -> int:
         """Send `sig`, collect the output and return the exit status."""
@@ -133,3 +139,11 @@ class Server:
         )
         body: dict[str, Any] = response.json()
         return body
+
+
+class Worker(Server):
+    """A `flowloom worker` process; `port` is its /healthz port, ready once that answers 200."""
+
+    command = ("worker",)
+    port_option = "health-port"
+    ready_path = "/healthz"

@@ -19,9 +19,9 @@ from litestar.response import Redirect
 
 from backend.accounts.oidc import OidcError
 from backend.accounts.routes import session_cookie
+from backend.gql.api import Api
 from backend.gql.context import client_address
 from backend.problems import Refused
-from backend.services import Services
 
 OIDC_COOKIE = "flowloom_oidc"
 FLOW_COOKIE_PATH = "/auth/oidc"
@@ -36,7 +36,7 @@ def safe_next(path: str | None) -> str:
     return path
 
 
-def base_url(services: Services, request: Request[Any, Any, Any]) -> str:
+def base_url(services: Api, request: Request[Any, Any, Any]) -> str:
     """Where browsers reach Flowloom: FLOWLOOM_PUBLIC_URL, else the request's own origin."""
     return services.settings.public_url or str(request.base_url).rstrip("/")
 
@@ -62,7 +62,7 @@ class OidcController(Controller):
         next_path: Annotated[str | None, QueryParameter(name="next", max_length=2000)] = None,
     ) -> Redirect:
         """Send the browser to the provider."""
-        services: Services = state.services
+        services: Api = state.services
         client = services.oidc.get(provider_id)
         if client is None:
             return failed("unknown_provider")
@@ -100,7 +100,7 @@ class OidcController(Controller):
         error: Annotated[str | None, QueryParameter(name="error", max_length=200)] = None,
     ) -> Redirect:
         """Finish the sign-in: verify what the provider says, find or make the user, start a session."""
-        services: Services = state.services
+        services: Api = state.services
         client = services.oidc.get(provider_id)
         pending = await services.oidc_flows.take(request.cookies.get(OIDC_COOKIE))
         if client is None or pending is None or pending.provider != provider_id:

@@ -30,9 +30,9 @@ from backend.accounts.invitations import LinkInfo
 from backend.accounts.records import Caller
 from backend.accounts.service import SignedIn
 from backend.accounts.throttle import SignInThrottle
+from backend.gql.api import Api
 from backend.gql.context import CSRF_HEADER, SESSION_COOKIE, client_address
 from backend.problems import Refused
-from backend.services import Services
 from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
 
 THROTTLE = "sign_in_throttle"
@@ -130,7 +130,7 @@ def decode_json(request: Request[Any, Any, Any], body: bytes, kind: type[Any]) -
         return problem(HTTP_400_BAD_REQUEST, "BAD_REQUEST", "The body is not valid JSON.")
 
 
-async def session_of(request: Request[Any, Any, Any], services: Services) -> tuple[Caller, str] | None:
+async def session_of(request: Request[Any, Any, Any], services: Api) -> tuple[Caller, str] | None:
     """The request's session and its cookie's secret."""
     secret = request.cookies.get(SESSION_COOKIE)
     caller = await services.accounts.session_caller(secret, client_address(request))
@@ -145,7 +145,7 @@ class AuthController(Controller):
     @get("/providers")
     async def providers(self, state: State) -> dict[str, Any]:
         """How people can sign in here, and whether the first owner still has to be set up."""
-        services: Services = state.services
+        services: Api = state.services
         return {
             "password": True,
             "providers": [
@@ -158,7 +158,7 @@ class AuthController(Controller):
     @post("/login")
     async def login(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
         """Sign in with email and password; sets a fresh session cookie."""
-        services: Services = state.services
+        services: Api = state.services
         body = decode_json(request, await request.body(), SignInBody)
         if isinstance(body, Response):
             return body
@@ -189,7 +189,7 @@ class AuthController(Controller):
     @post("/setup")
     async def setup(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
         """Create the first owner with the setup link's token, and sign them in."""
-        services: Services = state.services
+        services: Api = state.services
         body = decode_json(request, await request.body(), SetupBody)
         if isinstance(body, Response):
             return body
@@ -206,7 +206,7 @@ class AuthController(Controller):
     @post("/logout", status_code=HTTP_200_OK)
     async def logout(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
         """End the session (it needs the CSRF header, like every cookie-authenticated POST)."""
-        services: Services = state.services
+        services: Api = state.services
         found = await session_of(request, services)
         if found is not None:
             caller, secret = found
@@ -220,7 +220,7 @@ class AuthController(Controller):
     @get("/session")
     async def session(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
         """Who is signed in, their workspaces, and the CSRF token their page sends with each POST."""
-        services: Services = state.services
+        services: Api = state.services
         found = await session_of(request, services)
         if found is None:
             return problem(HTTP_401_UNAUTHORIZED, "UNAUTHENTICATED", "Not signed in.")
@@ -249,7 +249,7 @@ class AuthController(Controller):
 
         404 for a wrong, used, withdrawn or expired link: the page then says so.
         """
-        services: Services = state.services
+        services: Api = state.services
         info = None if not token else await services.invitations.describe(kind, token[:300])
         if info is None:
             return problem(HTTP_404_NOT_FOUND, "INVALID_LINK", "This link was used already, or is wrong.")
@@ -259,7 +259,7 @@ class AuthController(Controller):
     async def accept_invite(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
         """Create the invited person's account (EMAIL_TAKEN when they have one: they sign in and
         accept over GraphQL), join the workspace, and sign in."""
-        services: Services = state.services
+        services: Api = state.services
         body = decode_json(request, await request.body(), AcceptInviteBody)
         if isinstance(body, Response):
             return body
@@ -287,7 +287,7 @@ class AuthController(Controller):
     async def reset_password(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
         """Set a new password with a reset link's token; every session of that person ends, and this
         browser is signed in afresh."""
-        services: Services = state.services
+        services: Api = state.services
         body = decode_json(request, await request.body(), ResetPasswordBody)
         if isinstance(body, Response):
             return body

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import strawberry
 from litestar.connection import ASGIConnection
@@ -12,12 +12,8 @@ from strawberry.litestar import BaseContext
 
 from backend.accounts.digests import csrf_token
 from backend.accounts.records import Caller, Principal
+from backend.gql.api import Api
 from backend.gql.loaders import Loaders
-
-if TYPE_CHECKING:
-    # Only a type here: importing the composition root would load the broker, the engine and the
-    # database for `flowloom export-schema`, which needs none of them (start-up time).
-    from backend.services import Services
 
 
 class NotAuthenticatedError(Exception):
@@ -37,7 +33,7 @@ WORKSPACE_PARAM = "workspace"
 class Context(BaseContext, kw_only=True):
     """What every resolver sees as `info.context`."""
 
-    services: Services
+    services: Api
     caller: Caller | None = None
     """Who is calling (a session's person or a token's creator), None when nobody signed in."""
     principal: Principal | None = None
@@ -108,7 +104,7 @@ async def authenticate_connection(
 
 async def context_getter(request: ASGIConnection[Any, Any, Any, Any]) -> Context:
     """Build the context of an HTTP request or websocket (websockets authenticate on connection_init)."""
-    services: Services = request.app.state.services
+    services: Api = request.app.state.services
     context = Context(services=services)
     if request.scope["type"] == ScopeType.HTTP:
         authorization = request.headers.get("authorization")

@@ -16,7 +16,7 @@ from engine.records import NodeRun, RunRecord
 if TYPE_CHECKING:
     # Only a type here: importing the composition root would load the broker, the engine and the
     # database for `flowloom export-schema`, which needs none of them (start-up time).
-    from backend.services import Services
+    from backend.gql.api import Api
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Loaders:
     """The newest run of each workflow."""
 
     @classmethod
-    def create(cls, services: Services, principal: Principal) -> Loaders:
+    def create(cls, services: Api, principal: Principal) -> Loaders:
         """Fresh loaders for one request (their caches must not outlive it)."""
 
         async def load_versions(ids: Sequence[UUID]) -> list[list[WorkflowVersionRecord]]:

@@ -127,6 +127,17 @@ class Broker:
             return False
         return True
 
+    async def send(self, data: bytes, channel: str) -> int:
+        """Publish to one channel; how many processes subscribed to it got the message (0 when the
+        broker is unreachable, and in memory, where there is no other process)."""
+        if self._redis is None:
+            return 0
+        try:
+            return int(await self._redis.publish(channel, data))
+        except (RedisError, OSError) as exc:
+            log.warning("could not send to %s: %s", channel, exc)
+            return 0
+
     @asynccontextmanager
     async def subscribe(
         self, channels: Iterable[str], *, outages: bool = False

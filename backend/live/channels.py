@@ -18,8 +18,9 @@ def workspace_channel(workspace_id: UUID) -> str:
     return f"workspace:{workspace_id}"
 
 
-CONTROL_CHANNEL = "control"
-"""Commands for whichever process executes a run (cancel, human input)."""
+def control_channel(owner: UUID) -> str:
+    """Commands (cancel, human input) for the process holding run leases as `owner`."""
+    return f"control:{owner}"
 
 
 class WireEvent(msgspec.Struct, frozen=True):

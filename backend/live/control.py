@@ -2,9 +2,10 @@
 
 With several processes, the one asked to cancel a run or to take a human task's answer may not
 be the one executing it: in-flight nodes live in the executor's memory, and a run whose other
-branches are still running only accepts input through its live execution. Commands go out on a
-broadcast channel; the executor answers on the asker's reply channel. Without an answer in time
-(nobody executes the run), the asker acts on the recorded run itself.
+branches are still running only accepts input through its live execution. A command goes to the
+process that holds the run's lease, on that process's own channel, and it answers on the asker's
+reply channel. Nobody subscribed to the owner's channel means the owner is gone: the asker learns
+it at once (Redis counts the receivers) instead of waiting for an answer that cannot come.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from uuid import UUID, uuid4
 import msgspec
 
 from backend.live.broker import Broker
-from backend.live.channels import CONTROL_CHANNEL
+from backend.live.channels import control_channel
 
 log = logging.getLogger(__name__)
 
-ANSWER_SECONDS = 2.0
+ANSWER_SECONDS = 10.0
+"""The longest a live owner may take to answer (it answers in milliseconds unless overloaded)."""
 
 
 class Command(msgspec.Struct, frozen=True):
@@ -37,7 +39,8 @@ class Command(msgspec.Struct, frozen=True):
 
 
 class Answer(msgspec.Struct, frozen=True):
-    """The executor's answer: `outcome` is `cancelled`, `accepted`, `no_open_task` or `invalid`."""
+    """The executor's answer: `outcome` is `cancelled`, `accepted`, `no_open_task`, `invalid`, or
+    `not_executing` (the process does not execute the run any more)."""
 
     outcome: str
     message: str = ""
@@ -54,13 +57,14 @@ class RunControl:
     def __init__(self, broker: Broker) -> None:
         self._broker = broker
         self._listener: asyncio.Task[None] | None = None
+        self._answering: set[asyncio.Task[None]] = set()
 
-    async def serve(self, handler: Handler) -> None:
-        """Answer commands for runs this process executes, until `stop`."""
+    async def serve(self, owner: UUID, handler: Handler) -> None:
+        """Answer commands addressed to `owner` (this process's lease owner id), until `stop`."""
         if not self._broker.distributed:
             return  # one process: every run it executes is local
         ready = asyncio.Event()
-        self._listener = asyncio.create_task(self._listen(handler, ready))
+        self._listener = asyncio.create_task(self._listen(owner, handler, ready))
         await ready.wait()
 
     async def stop(self) -> None:
@@ -70,28 +74,37 @@ class RunControl:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
 
-    async def ask(self, command: Command) -> Answer | None:
-        """Send a command; its executor's answer, or None when no process executes the run."""
+    async def ask(self, owner: UUID, command: Command) -> Answer | None:
+        """Send a command to the lease owner; its answer, or None when it is gone or not executing
+        the run (then the asker acts on the recorded run)."""
         if not self._broker.distributed:
             return None
         async with self._broker.subscribe([command.reply_to]) as replies:
-            if not await self._broker.publish(msgspec.json.encode(command), [CONTROL_CHANNEL]):
+            if not await self._broker.send(msgspec.json.encode(command), control_channel(owner)):
                 return None
             message = await replies.next(ANSWER_SECONDS)
-        return None if message is None else msgspec.json.decode(message, type=Answer)
+        if message is None:
+            log.warning(
+                "process %s did not answer a %s command for run %s", owner, command.op, command.run_id
+            )
+            return None
+        answer = msgspec.json.decode(message, type=Answer)
+        return None if answer.outcome == "not_executing" else answer
 
     @staticmethod
     def reply_channel() -> str:
         """A channel for one command's answer."""
         return f"reply:{uuid4()}"
 
-    async def _listen(self, handler: Handler, ready: asyncio.Event) -> None:
-        async with self._broker.subscribe([CONTROL_CHANNEL]) as commands:
+    async def _listen(self, owner: UUID, handler: Handler, ready: asyncio.Event) -> None:
+        async with self._broker.subscribe([control_channel(owner)]) as commands:
             ready.set()
             while True:
                 message = await commands.next(60)
-                if message is not None:
-                    await self._answer(handler, message)
+                if message:  # each answered apart: a cancel waits for its execution to stop
+                    task = asyncio.create_task(self._answer(handler, message))
+                    self._answering.add(task)
+                    task.add_done_callback(self._answering.discard)
 
     async def _answer(self, handler: Handler, message: bytes) -> None:
         try:
@@ -100,5 +113,5 @@ class RunControl:
         except Exception:
             log.exception("a run command failed")
             return
-        if answer is not None:
-            await self._broker.publish(msgspec.json.encode(answer), [command.reply_to])
+        # always answer: "not executing" lets the asker go on at once
+        await self._broker.publish(msgspec.json.encode(answer or Answer("not_executing")), [command.reply_to])

@@ -2,8 +2,10 @@
 
 All of a batch — run rows, node runs, events, human tasks of many runs — is written by a single
 statement of data-modifying CTEs: one round trip and one commit, however many runs it carries.
-Each run row is updated only if its `last_seq` is still the transition's `expected_seq`; the other
-rows of a run are joined to that update, so a stale transition writes nothing at all. The run ids
+Each run row is updated only if its `last_seq` is still the transition's `expected_seq` and the
+writing process still holds its lease (`$6`, see `backend.runs.leases`); the other rows of a run are
+joined to that update, so a stale transition, or one from a process that lost the lease, writes
+nothing at all. The run ids
 also come as an array: `runs.id = ANY($5)` lets the planner see a handful of primary-key lookups
 (it takes a JSON recordset for 100 rows, and with that estimate preferred scanning the whole table
 until `runs` held tens of thousands of rows; a cached plan would never notice the table grow).
@@ -30,6 +32,7 @@ WITH r AS (
     FROM json_to_recordset($1::json) AS u(id uuid, expected int, status text, output jsonb, error text,
         usage jsonb, last_seq int, started_at timestamptz, finished_at timestamptz)
     WHERE runs.id = ANY($5::uuid[]) AND runs.id = u.id AND runs.last_seq = u.expected
+        AND runs.lease_owner IS NOT DISTINCT FROM $6::uuid
     RETURNING runs.id, runs.workspace_id
 ), n AS (
     INSERT INTO node_runs (workspace_id, run_id, node_id, iteration, status, attempts, input, output,
@@ -92,8 +95,11 @@ def decode_usage(raw: str | dict[str, int] | None) -> Usage:
     return Usage(data["input_tokens"], data["output_tokens"], data["requests"])
 
 
-def commit_parameters(batch: Sequence[Transition]) -> tuple[str, str, str, str, list[UUID]]:
-    """The parameters of COMMIT_SQL for a batch (at most one transition per run)."""
+def commit_parameters(
+    batch: Sequence[Transition], owner: UUID | None
+) -> tuple[str, str, str, str, list[UUID], UUID | None]:
+    """The parameters of COMMIT_SQL for a batch (at most one transition per run) written by the
+    lease holder `owner` (None: runs nobody holds, e.g. one being created)."""
     runs: list[dict[str, Any]] = []
     nodes: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
@@ -162,4 +168,5 @@ def commit_parameters(batch: Sequence[Transition]) -> tuple[str, str, str, str, 
         _encode(events).decode(),
         _encode(tasks).decode(),
         [transition.run.id for transition in batch],
+        owner,
     )

@@ -83,8 +83,11 @@ def _settle(batch: list[Waiting], written: set[UUID]) -> None:
 class GroupCommitter:
     """Writes transitions in batches; `commit` returns once the caller's transition is durable."""
 
-    def __init__(self, pool: asyncpg.Pool[Any], *, batches_in_flight: int = 2) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool[Any], *, owner: UUID | None = None, batches_in_flight: int = 2
+    ) -> None:
         self._pool = pool
+        self._owner = owner
         self._slots = asyncio.Semaphore(batches_in_flight)
         self._pending: deque[Waiting] = deque()
         self._writing: set[UUID] = set()
@@ -169,7 +172,7 @@ class GroupCommitter:
 
     async def _statement(self, transitions: list[Transition]) -> set[UUID]:
         """Write transitions with one statement; the ids of the runs whose transition was written."""
-        parameters = commit_parameters(transitions)
+        parameters = commit_parameters(transitions, self._owner)
         async with self._pool.acquire() as connection:
             rows = await connection.fetch(COMMIT_SQL, *parameters)
         return {row["id"] for row in rows}

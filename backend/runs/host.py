@@ -1,144 +1,158 @@
-"""Executes runs in this process, in the background: the embedded mode's worker pool.
+"""Executes dispatched runs in this process: the embedded server's executor and each worker's.
 
-Runs are started and resumed here; a periodic sweep wakes waiting runs whose human tasks fell due.
-Stopping the host cancels executions without recording anything: the runs stay RUNNING and the next
-start resumes them (the engine re-runs interrupted nodes with their attempts counted).
+An execution holds the run's lease (`backend.runs.leases`) from start to end. When it ends — the run
+is finished or waiting, or the execution was interrupted — the lease and the run's place in the
+queue are released and its workspace is admitted again, so the next run (or this one, if it is
+still executable) goes to the queue. A run is never left unfinished with nobody to execute it: an
+execution that fails (the database went away mid-run) keeps its place in the queue, and the
+reconciler dispatches it again once the queue no longer knows it.
 
-A run is never left unfinished with nobody executing it: an execution that fails (the database went
-away mid-run) is tried again with a growing delay, and a run whose version cannot be executed is
-recorded FAILED with the reason.
+A process that loses a lease (its heartbeat stalled past the expiry and another process took the
+run) stops that execution at once; its commits were refused already.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 from uuid import UUID
 
+from backend.live.control import Answer, Command
+from backend.runs.dispatch import Ticket
 from backend.runs.graphs import GraphCache, UnrunnableVersionError
-from backend.runs.repository import RunRepository
-from engine.execution import Engine
+from backend.runs.leases import TERMINAL, Leases
+from engine.execution import Accepted, Engine, InvalidInput
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAY = 1.0
-"""Seconds before a failed execution is tried again; doubled after each consecutive failure."""
-MAX_RETRY_DELAY = 30.0
-
 
 class RunHost:
-    """Schedules `Engine.execute` calls, at most `concurrency` at a time."""
+    """Executes tickets handed over by the queue, one execution per run at a time."""
 
     def __init__(
         self,
         engine: Engine,
         graphs: GraphCache,
-        runs: RunRepository,
+        leases: Leases,
         *,
-        concurrency: int = 64,
-        sweep_seconds: float = 1.0,
+        on_released: Callable[[UUID], Awaitable[Any]],
     ) -> None:
         self._engine = engine
         self._graphs = graphs
-        self._runs = runs
-        self._limit = asyncio.Semaphore(concurrency)
-        self._sweep_seconds = sweep_seconds
-        self._tasks: dict[UUID, asyncio.Task[None]] = {}
-        self._again: set[UUID] = set()
-        self._failures: dict[UUID, int] = {}
-        """Consecutive failed executions of each run that is waiting to be tried again."""
-        self._later: set[asyncio.Task[None]] = set()
-        self._sweeper: asyncio.Task[None] | None = None
-
-    async def start(self, *, resume: bool) -> None:
-        """Start sweeping for due human tasks and, with `resume`, continue every unfinished run."""
-        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
-        if resume:
-            unfinished = await self._runs.unfinished()
-            for run_id, workflow_id, version in unfinished:
-                self.schedule(run_id, workflow_id, version)
-            if unfinished:
-                log.info("resuming %d unfinished run(s)", len(unfinished))
-
-    def schedule(self, run_id: UUID, workflow_id: UUID, version: int) -> None:
-        """Execute (or continue) a run in the background; a run already executing runs again after."""
-        if run_id in self._tasks:
-            self._again.add(run_id)
-            return
-        task = asyncio.get_running_loop().create_task(self._execute(run_id, workflow_id, version))
-        self._tasks[run_id] = task
+        self._leases = leases
+        self._on_released = on_released
+        self._tasks: dict[UUID, asyncio.Task[Any]] = {}
+        self._interrupted: set[UUID] = set()
+        self.stopping = False
+        """Set by `drain`: tickets that arrive now go back to the queue for another process."""
 
     def executing(self, run_id: UUID) -> bool:
-        """Whether this host is executing the run right now."""
+        """Whether this process is executing the run right now."""
         return run_id in self._tasks
 
-    async def stop(self) -> None:
-        """Cancel the sweep and every execution (their runs stay resumable) and wait for them."""
-        tasks = [*self._tasks.values(), *self._later, *([self._sweeper] if self._sweeper else [])]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._sweeper = None
+    @property
+    def running(self) -> int:
+        """Executions under way."""
+        return len(self._tasks)
 
-    async def _execute(self, run_id: UUID, workflow_id: UUID, version: int) -> None:
+    def lost(self, run_id: UUID) -> None:
+        """The run's lease is gone (another process took it): stop executing it, recording nothing."""
+        task = self._tasks.get(run_id)
+        if task is not None:
+            self._interrupted.add(run_id)
+            task.cancel()
+
+    async def execute(self, ticket: Ticket) -> None:
+        """Execute the run until it is finished or waiting, if its lease can be taken."""
+        run_id = ticket.run_id
+        if self.stopping or run_id in self._tasks:
+            if self.stopping:
+                await self._hand_back(run_id)
+            return
+        lease = await self._leases.acquire(run_id)
+        if lease is None:
+            return  # another process holds it; its release admits the run again if need be
+        task = asyncio.current_task()
+        if task is None:  # pragma: no cover - always called from a task
+            raise RuntimeError("execute runs in a task")
+        self._tasks[run_id] = task
+        undispatch = True
         try:
-            async with self._limit:
-                try:
-                    graph = (await self._graphs.get(workflow_id, version)).graph
-                except UnrunnableVersionError as exc:
-                    log.warning("run %s cannot be executed: %s", run_id, exc)
-                    await self._engine.fail(run_id, f"the run cannot be executed: {exc}")
-                    return
-                while True:
-                    self._again.discard(run_id)
-                    await self._engine.execute(run_id, graph)
-                    if run_id not in self._again:
-                        break
-            self._failures.pop(run_id, None)
+            if lease.status in TERMINAL:
+                return
+            if lease.cancel_requested:
+                await self._engine.cancel(run_id)
+                return
+            try:
+                graph = (await self._graphs.get(lease.workflow_id, lease.version)).graph
+            except UnrunnableVersionError as exc:
+                log.warning("run %s cannot be executed: %s", run_id, exc)
+                await self._engine.fail(run_id, f"the run cannot be executed: {exc}")
+                return
+            await self._engine.execute(run_id, graph)
+        except asyncio.CancelledError:
+            if run_id not in self._interrupted:
+                raise
         except KeyError:
             log.warning("run %s no longer exists; not executing it", run_id)
         except Exception:
-            self._try_again_later(run_id, workflow_id, version)
+            # Keep the run's place in the queue: the reconciler dispatches it again after a pause
+            # instead of this process retrying at once against a database that just failed.
+            undispatch = False
+            log.exception("executing run %s failed; the reconciler will dispatch it again", run_id)
         finally:
             self._tasks.pop(run_id, None)
+            self._interrupted.discard(run_id)
+            await self._release(run_id, undispatch=undispatch)
 
-    def _try_again_later(self, run_id: UUID, workflow_id: UUID, version: int) -> None:
-        # The run stays as recorded (RUNNING or PENDING): execute it again once the cause (usually the
-        # database) may have gone; the first failure is logged with its traceback, the others briefly.
-        failures = self._failures[run_id] = self._failures.get(run_id, 0) + 1
-        delay = min(MAX_RETRY_DELAY, RETRY_DELAY * 2 ** (failures - 1))
-        if failures == 1:
-            log.exception("executing run %s failed; trying again in %g s", run_id, delay)
-        else:
-            log.warning(
-                "executing run %s failed again (%d times); trying again in %g s", run_id, failures, delay
-            )
+    async def _release(self, run_id: UUID, *, undispatch: bool) -> None:
+        try:
+            workspace_id = await self._leases.release(run_id, undispatch=undispatch)
+            if workspace_id is not None and undispatch:
+                await self._on_released(workspace_id)
+        except Exception:
+            log.exception("releasing run %s failed; its lease will expire", run_id)
 
-        async def later() -> None:
-            await asyncio.sleep(delay)
-            self.schedule(run_id, workflow_id, version)
+    async def _hand_back(self, run_id: UUID) -> None:
+        # A ticket that arrived while this process stops: back to the queue for another process.
+        lease = await self._leases.acquire(run_id)
+        if lease is not None:
+            await self._release(run_id, undispatch=True)
 
-        task = asyncio.get_running_loop().create_task(later())
-        self._later.add(task)
-        task.add_done_callback(self._later.discard)
+    async def drain(self, grace: float) -> None:
+        """Stop taking tickets; let executions finish for `grace` seconds, then interrupt the rest
+        (nothing is recorded for them) and hand their runs back to the queue at once."""
+        self.stopping = True
+        pending = list(self._tasks.values())
+        if pending:
+            log.info("waiting up to %g s for %d execution(s) to finish", grace, len(pending))
+            _, still = await asyncio.wait(pending, timeout=grace)
+            if still:
+                log.info("interrupting %d execution(s); other processes resume them", len(still))
+                for run_id, task in list(self._tasks.items()):
+                    if task in still:
+                        self.lost(run_id)
+                await asyncio.wait(still, timeout=5)
 
-    async def _sweep_forever(self) -> None:
-        failures = 0  # in a row: an outage is logged when it starts and when it ends, not every sweep
-        while True:
-            await asyncio.sleep(self._sweep_seconds)
-            try:
-                due = await self._runs.falling_due()
-            except Exception:
-                failures += 1
-                if failures == 1:
-                    log.exception(
-                        "sweeping for due human tasks failed; retrying every %ss", self._sweep_seconds
-                    )
-                else:
-                    log.debug("sweeping for due human tasks failed again (%d in a row)", failures)
-                continue
-            if failures:
-                log.info("sweeping for due human tasks works again after %d failed sweep(s)", failures)
-                failures = 0
-            for run_id, workflow_id, version in due:
-                self.schedule(run_id, workflow_id, version)
+    async def handle_command(self, command: Command) -> Answer | None:
+        """Serve another process's command about a run this process executes (None: not ours)."""
+        if not self.executing(command.run_id):
+            return None
+        if command.op == "cancel":
+            await self._engine.cancel(command.run_id)
+            return Answer("cancelled")
+        lease = await self._leases.acquire(command.run_id)
+        if lease is None or command.node_id is None:
+            return None
+        try:
+            pinned = await self._graphs.get(lease.workflow_id, lease.version)
+            outcome = await self._engine.submit(command.run_id, command.node_id, command.value, pinned.graph)
+        finally:
+            await self._release(command.run_id, undispatch=False)
+        if isinstance(outcome, InvalidInput):
+            return Answer("invalid", outcome.message, list(outcome.errors))
+        if isinstance(outcome, Accepted):
+            return Answer("accepted")
+        return Answer("no_open_task", outcome.message)

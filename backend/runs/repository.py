@@ -132,21 +132,27 @@ class RunRepository:
             )
         return None if row is None else human_task(row)
 
-    async def unfinished(self) -> list[tuple[UUID, UUID, int]]:
-        """(run, workflow, version) of every PENDING or RUNNING run: what a restart must resume."""
+    async def request_cancel(self, workspace_id: UUID, run_id: UUID) -> bool:
+        """Record that the run is to be cancelled; False when it already ended."""
         async with self._pool.acquire() as connection:
-            rows = await connection.fetch(
-                "SELECT id, workflow_id, version FROM runs WHERE status IN ('PENDING', 'RUNNING') "
-                "ORDER BY created_at"
+            found = await connection.fetchval(
+                "UPDATE runs SET cancel_requested_at = coalesce(cancel_requested_at, now()) "
+                "WHERE id = $1 AND workspace_id = $2 AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') "
+                "RETURNING true",
+                run_id,
+                workspace_id,
             )
-        return [(row["id"], row["workflow_id"], row["version"]) for row in rows]
+        return bool(found)
 
-    async def falling_due(self) -> list[tuple[UUID, UUID, int]]:
-        """(run, workflow, version) of waiting runs with a human task past its due time."""
+    async def forget_cancel(self, run_id: UUID) -> None:
+        """Drop a cancel request that came too late (the run failed first and is being retried)."""
         async with self._pool.acquire() as connection:
-            rows = await connection.fetch(
-                "SELECT DISTINCT r.id, r.workflow_id, r.version FROM human_tasks t "
-                "JOIN runs r ON r.id = t.run_id "
-                "WHERE t.status = 'OPEN' AND t.due_at <= now() AND r.status = 'WAITING'"
+            await connection.execute("UPDATE runs SET cancel_requested_at = NULL WHERE id = $1", run_id)
+
+    async def lease_owner(self, run_id: UUID) -> UUID | None:
+        """The process holding the run's lease, while the lease lasts."""
+        async with self._pool.acquire() as connection:
+            owner: UUID | None = await connection.fetchval(
+                "SELECT lease_owner FROM runs WHERE id = $1 AND lease_expires_at > now()", run_id
             )
-        return [(row["id"], row["workflow_id"], row["version"]) for row in rows]
+        return owner

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 from jsonschema import Draft202012Validator
@@ -14,8 +16,9 @@ from backend.credentials.service import CredentialService
 from backend.live.control import Answer, Command, RunControl
 from backend.pagination import Page, PageRequest
 from backend.problems import NotFound
+from backend.runs.admission import Admission
 from backend.runs.graphs import GraphCache
-from backend.runs.host import RunHost
+from backend.runs.leases import Leases
 from backend.runs.provider_check import missing_credentials
 from backend.runs.records import (
     InvalidHumanInput,
@@ -29,7 +32,7 @@ from backend.runs.repository import RunRepository
 from backend.runs.store import PostgresRunStore
 from backend.workflows.repository import WorkflowRepository
 from backend.workflows.service import parse_id
-from engine.execution import Accepted, Engine, InvalidInput
+from engine.execution import Accepted, Engine, InvalidInput, SubmitOutcome
 from engine.graph import Problem, json_path
 from engine.limits import RunLimits
 from engine.records import (
@@ -42,6 +45,8 @@ from engine.records import (
     TaskStatus,
 )
 from engine.value_policy import check_value
+
+_T = TypeVar("_T")
 
 
 async def storable_problems(
@@ -81,10 +86,12 @@ class RunService:
         workflows: WorkflowRepository,
         graphs: GraphCache,
         engine: Engine,
-        host: RunHost,
+        leases: Leases,
+        admission: Admission,
         credentials: CredentialService,
         control: RunControl,
         limits: RunLimits,
+        cancel_wait_seconds: float = 2.0,
     ) -> None:
         self._runs = runs
         self._limits = limits
@@ -92,9 +99,11 @@ class RunService:
         self._workflows = workflows
         self._graphs = graphs
         self._engine = engine
-        self._host = host
+        self._leases = leases
+        self._admission = admission
         self._credentials = credentials
         self._control = control
+        self._cancel_wait = cancel_wait_seconds
 
     async def get(self, principal: Principal, run_id: str) -> RunRecord | None:
         """A run of the workspace, or None."""
@@ -165,30 +174,32 @@ class RunService:
             created_at=datetime.now(UTC),
         )
         await self._store.create(run)
-        self._host.schedule(run.id, run.workflow_id, run.version)
+        await self._admission.admit(run.workspace_id)
         return run
 
     async def cancel(self, principal: Principal, run_id: str) -> RunRecord | NotFound | RunNotCancellable:
-        """Stop a run: in-flight nodes are cancelled and the run ends CANCELLED."""
+        """Stop a run: in-flight nodes are cancelled and the run ends CANCELLED.
+
+        The request is recorded first, so that whoever executes the run next honours it even if
+        its executor dies now; the executor (this process, or the one holding the lease) then
+        records CANCELLED. When the executor is gone, the run shows CANCELLED once its lease expires.
+        """
         run = await self.get(principal, run_id)
         if run is None:
             return NotFound(id=run_id, message=f"no run {run_id}")
-        if not run.status.terminal and not self._host.executing(run.id):
-            # its executor may be another process: it stops in-flight nodes and records the cancel
-            answer = await self._control.ask(Command("cancel", run.id, RunControl.reply_channel()))
-            if answer is not None:
-                return await self._reload(run)
-        if run.status.terminal or not await self._engine.cancel(run.id):
+        if run.status.terminal or not await self._runs.request_cancel(run.workspace_id, run.id):
             current = await self._reload(run)
             return RunNotCancellable(
                 status=current.status.value, message=f"the run already ended {current.status.value}"
             )
+        command = Command("cancel", run.id, RunControl.reply_channel())
+        await self._change(run, lambda: self._engine.cancel(run.id), command, within=self._cancel_wait)
         return await self._reload(run)
 
     async def submit_human_input(
         self, principal: Principal, run_id: str, node_id: str, value: JsonValue
     ) -> RunRecord | NotFound | NoOpenTask | InvalidHumanInput:
-        """Answer a human task: validated against its schema, then the run resumes."""
+        """Answer a human task: validated against its schema, then the run resumes on any executor."""
         run = await self.get(principal, run_id)
         if run is None:
             return NotFound(id=run_id, message=f"no run {run_id}")
@@ -197,19 +208,26 @@ class RunService:
         )
         if refused:
             return InvalidHumanInput(message=refused[0].message, errors=(refused[0].message,))
-        if run.status is RunStatus.RUNNING and not self._host.executing(run.id):
-            # other branches still run, in another process: only that execution can take the input
-            command = Command("submit", run.id, RunControl.reply_channel(), node_id, value)
-            answer = await self._control.ask(command)
-            if answer is not None:
-                return await self._answered(run, answer)
         pinned = await self._graphs.get(run.workflow_id, run.version)
-        outcome = await self._engine.submit(run.id, node_id, value, pinned.graph)
+
+        async def submit() -> SubmitOutcome:
+            return await self._engine.submit(run.id, node_id, value, pinned.graph)
+
+        command = Command("submit", run.id, RunControl.reply_channel(), node_id, value)
+        outcome = await self._change(run, submit, command, within=self._leases.seconds + 2)
+        if outcome is None:
+            return NoOpenTask(message="the process executing the run did not answer; try again")
+        if isinstance(outcome, Answer):
+            return await self._answered(run, outcome)
+        return await self._submitted(run, outcome)
+
+    async def _submitted(
+        self, run: RunRecord, outcome: SubmitOutcome
+    ) -> RunRecord | NoOpenTask | InvalidHumanInput:
         if isinstance(outcome, InvalidInput):
             return InvalidHumanInput(message=outcome.message, errors=tuple(outcome.errors))
         if not isinstance(outcome, Accepted):
             return NoOpenTask(message=outcome.message)
-        self._host.schedule(run.id, run.workflow_id, run.version)
         return await self._reload(run)
 
     async def retry(self, principal: Principal, run_id: str) -> RunRecord | NotFound | RunNotRetryable:
@@ -217,11 +235,18 @@ class RunService:
         run = await self.get(principal, run_id)
         if run is None:
             return NotFound(id=run_id, message=f"no run {run_id}")
-        if run.status is not RunStatus.FAILED or not await self._engine.retry(run.id):
+
+        async def retry() -> bool:
+            await self._runs.forget_cancel(run.id)
+            return await self._engine.retry(run.id)
+
+        retried = run.status is RunStatus.FAILED and await self._change(
+            run, retry, None, within=self._leases.seconds + 2
+        )
+        if not retried:
             return RunNotRetryable(
                 status=run.status.value, message=f"only FAILED runs can be retried, not {run.status.value}"
             )
-        self._host.schedule(run.id, run.workflow_id, run.version)
         return await self._reload(run)
 
     async def rerun_from_node(
@@ -268,7 +293,7 @@ class RunService:
             run_id=run.id, node_id=node_id, iteration=0, status=NodeStatus.PENDING, input=value
         )
         await self._store.create(run, (*reused, start_here))
-        self._host.schedule(run.id, run.workflow_id, run.version)
+        await self._admission.admit(run.workspace_id)
         return run
 
     async def _answered(self, run: RunRecord, answer: Answer) -> RunRecord | NoOpenTask | InvalidHumanInput:
@@ -278,23 +303,39 @@ class RunService:
             return NoOpenTask(message=answer.message)
         return await self._reload(run)
 
-    async def handle_command(self, command: Command) -> Answer | None:
-        """Serve another process's command about a run this process executes (None: not ours)."""
-        if not self._host.executing(command.run_id):
-            return None
-        if command.op == "cancel":
-            await self._engine.cancel(command.run_id)
-            return Answer("cancelled")
-        state = await self._store.load(command.run_id)
-        if state is None or command.node_id is None:
-            return None
-        pinned = await self._graphs.get(state.run.workflow_id, state.run.version)
-        outcome = await self._engine.submit(command.run_id, command.node_id, command.value, pinned.graph)
-        if isinstance(outcome, InvalidInput):
-            return Answer("invalid", outcome.message, list(outcome.errors))
-        if isinstance(outcome, Accepted):
-            return Answer("accepted")
-        return Answer("no_open_task", outcome.message)
+    async def _change(
+        self, run: RunRecord, change: Callable[[], Awaitable[_T]], command: Command | None, *, within: float
+    ) -> _T | Answer | None:
+        """Make a change of the run under its lease, or have the lease holder make it.
+
+        When this process can take the lease (nobody executes the run, or this process does), it
+        makes the change itself, releases the lease and admits the run's workspace (an answered run
+        is executable again). Otherwise the `command` goes to the holder; a holder that is gone
+        or no longer executes the run means trying again until its lease expires. None when
+        nothing was decided `within` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        pause = 0.02
+        while True:
+            lease = await self._leases.acquire(run.id)
+            if lease is not None:
+                try:
+                    result = await change()
+                finally:
+                    # a lease taken over from a dead executor: its queue entry is gone with it
+                    await self._leases.release(run.id, undispatch=lease.took_over)
+                await self._admission.admit(run.workspace_id)
+                return result
+            owner = await self._runs.lease_owner(run.id)
+            if owner is not None and command is not None:
+                answer = await self._control.ask(owner, command)
+                if answer is not None:
+                    return answer
+            if loop.time() + pause > deadline:
+                return None
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
     async def _reload(self, run: RunRecord) -> RunRecord:
         return await self._runs.get(run.workspace_id, run.id) or run

@@ -162,9 +162,13 @@ FROM runs r WHERE r.id = $1
 class PostgresRunStore:
     """RunStore over the `runs`, `node_runs`, `run_events` and `human_tasks` tables."""
 
-    def __init__(self, pool: asyncpg.Pool[Any], *, batches_in_flight: int = 2) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool[Any], *, owner: UUID | None = None, batches_in_flight: int = 2
+    ) -> None:
+        """`owner`: the lease holder this process commits as (`backend.runs.leases`); None commits
+        only to runs nobody holds."""
         self._pool = pool
-        self._committer = GroupCommitter(pool, batches_in_flight=batches_in_flight)
+        self._committer = GroupCommitter(pool, owner=owner, batches_in_flight=batches_in_flight)
 
     async def create(self, run: RunRecord, node_runs: Sequence[NodeRun] = ()) -> None:
         """Insert a new run and the node runs it starts from, in one transaction.
@@ -189,7 +193,7 @@ class PostgresRunStore:
                 if node_runs:
                     # the same statement as every commit: a transition that adds rows and no events
                     transition = Transition(run, run.last_seq, tuple(node_runs))
-                    await connection.fetch(COMMIT_SQL, *commit_parameters([transition]))
+                    await connection.fetch(COMMIT_SQL, *commit_parameters([transition], None))
         except Exception as exc:
             if refused(exc):
                 raise refusal(exc) from exc

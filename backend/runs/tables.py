@@ -30,6 +30,11 @@ class Run(Table, tablename="runs"):
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
     heartbeat_at = Timestamptz(null=True, default=None)
+    lease_owner = UUID(null=True, default=None)
+    lease_expires_at = Timestamptz(null=True, default=None)
+    dispatched_at = Timestamptz(null=True, default=None)
+    dispatches = Integer(default=0)
+    cancel_requested_at = Timestamptz(null=True, default=None)
 
 
 class NodeRun(Table, tablename="node_runs"):

@@ -117,7 +117,9 @@ def retry_transition(state: RunState, now: datetime) -> Transition | None:
 def submit_transition(
     state: RunState, node_id: str, value: JsonValue, now: datetime, limits: RunLimits
 ) -> Transition | NoOpenTask | InvalidInput:
-    """Accept human input for a waiting run: the task closes, its node succeeds, the run resumes.
+    """Accept human input for a run nobody executes: the task closes, its node succeeds, and a
+    waiting run resumes (RUNNING). A RUNNING run is one whose execution was interrupted while other
+    branches ran (its process died); it stays RUNNING, and its next execution goes on from there.
 
     Args:
         state: The run as recorded.
@@ -133,7 +135,7 @@ def submit_transition(
     task = next(
         (task for task in state.tasks if task.node_id == node_id and task.status is TaskStatus.OPEN), None
     )
-    if run.status is not RunStatus.WAITING or task is None:
+    if run.status not in {RunStatus.WAITING, RunStatus.RUNNING} or task is None:
         return NoOpenTask(f"node '{node_id}' is not waiting for input")
     errors = submission_errors(task.schema, value, limits)
     if errors:
@@ -142,7 +144,7 @@ def submit_transition(
     done = row._replace(status=NodeStatus.SUCCEEDED, output=value, branch=SUBMITTED_BRANCH, finished_at=now)
     data: dict[str, JsonValue] = {"iteration": row.iteration, "output": value, "branch": SUBMITTED_BRANCH}
     events: list[tuple[EventType, str | None, JsonValue]] = [
-        (EventType.RUN_RESUMED, None, {}),
+        *([(EventType.RUN_RESUMED, None, {})] if run.status is RunStatus.WAITING else []),
         (EventType.NODE_SUCCEEDED, node_id, data),
     ]
     changed = run._replace(status=RunStatus.RUNNING)

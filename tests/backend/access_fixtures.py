@@ -32,8 +32,17 @@ from backend.accounts.roles import Role
 HUMAN_WORKFLOW = {"nodes": [{"id": "ask", "type": "human", "params": {"prompt": "OK?", "schema": {}}}]}
 """One human node: its runs wait (WAITING) until someone answers, so they stay still between cases."""
 PASSWORD = "matrix-password-1"
-VOLATILE_COLUMNS = ("last_used_at", "last_seen_at", "heartbeat_at")
-"""Columns that change by being used, not by what a request asked for (left out of snapshots)."""
+VOLATILE_COLUMNS = (
+    "last_used_at",
+    "last_seen_at",
+    "heartbeat_at",
+    "lease_owner",
+    "lease_expires_at",
+    "dispatched_at",
+    "dispatches",
+)
+"""Columns that change by being used or executed, not by what a request asked for (left out of
+snapshots): an executor releases a run's lease and queue mark just after the run starts waiting."""
 
 
 class Owner(Protocol):

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import Any
+from uuid import UUID
 
+from backend.runs.commit_sql import COMMIT_SQL, commit_parameters
+from backend.services import Services
+from engine.records import Transition
 from tests.backend.conftest import GraphQLClient
 
 TERMINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}
@@ -55,3 +59,28 @@ def node(run: dict[str, Any], node_id: str, iteration: int = 0) -> dict[str, Any
         if found["nodeId"] == node_id and found["iteration"] == iteration:
             return dict(found)
     raise AssertionError(f"no node run {node_id}#{iteration} in {[n['nodeId'] for n in run['nodeRuns']]}")
+
+
+OTHER_PROCESS = UUID("0f0f0f0f-0000-4000-8000-000000000001")
+"""A lease owner no process of the test session is: runs it holds are left alone by the session's
+executor, as those of another process would be."""
+
+
+async def hold_as_other_process(services: Services, run_id: UUID) -> None:
+    """Take the run's lease for `OTHER_PROCESS`, for an hour (call it right after creating the run:
+    the session's reconciler admits unheld runs every 2 s)."""
+    async with services.db.pool.acquire() as connection:
+        taken = await connection.fetchval(
+            "UPDATE runs SET lease_owner = $2, lease_expires_at = now() + interval '1 hour' "
+            "WHERE id = $1 AND lease_owner IS NULL RETURNING true",
+            run_id,
+            OTHER_PROCESS,
+        )
+    assert taken, f"run {run_id} was taken by the session's executor first"
+
+
+async def commit_as_other_process(services: Services, transition: Transition) -> None:
+    """Commit a transition with the statement every store uses, as the holder `OTHER_PROCESS`."""
+    async with services.db.pool.acquire() as connection:
+        written = await connection.fetch(COMMIT_SQL, *commit_parameters([transition], OTHER_PROCESS))
+    assert [row["id"] for row in written] == [transition.run.id], "the transition was not written"

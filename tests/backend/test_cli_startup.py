@@ -147,3 +147,28 @@ def test_token_create_on_a_fresh_home_creates_the_schema_and_the_default_workspa
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(TOKEN_PREFIX)
+
+
+SLICE_HANDLERS = (
+    "backend.accounts.types",
+    "backend.accounts.resolvers",
+    "backend.workflows.types",
+    "backend.workflows.resolvers",
+    "backend.runs.types",
+    "backend.runs.resolvers",
+    "backend.runs.subscriptions",
+    "backend.credentials.resolvers",
+)
+
+
+def test_importing_a_slices_types_and_resolvers_loads_no_broker_database_or_engine(tmp_path: Path) -> None:
+    out = tmp_path / "modules.txt"
+    imports = "; ".join(f"import {module}" for module in SLICE_HANDLERS)
+    script = f"import sys; {imports}; open({str(out)!r}, 'w').write('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(out.read_text().split())
+
+    assert not loaded & (RUNTIME | {"asyncpg", "backend.runs.saq_queue", "backend.worker"})

@@ -15,6 +15,7 @@ from backend.live.streams import run_events
 from backend.services import Services
 from backend.workflows.records import WorkflowRecord
 from engine.records import EventType, RunEvent, RunRecord, RunStatus, Transition
+from tests.backend.runs_support import commit_as_other_process, hold_as_other_process
 from tests.fixtures_data import template_chain
 from tests.redis_server import RedisServer
 from tests.tenants import Tenant
@@ -36,6 +37,7 @@ async def a_run(services: Services, tenant: Tenant) -> RunRecord:
         uuid4(), tenant.principal.workspace_id, workflow.id, 1, RunStatus.PENDING, {}, datetime.now(UTC)
     )
     await services.store.create(run)
+    await hold_as_other_process(services, run.id)  # commits need the run's lease
     return run
 
 
@@ -44,7 +46,7 @@ async def advance(services: Services, sink: BrokerEventSink, run: RunRecord, kin
     event = RunEvent(run.id, run.last_seq + 1, kind, datetime.now(UTC), data={"n": run.last_seq + 1})
     status = RunStatus.SUCCEEDED if kind is EventType.RUN_SUCCEEDED else RunStatus.RUNNING
     moved = run._replace(status=status, last_seq=event.seq)
-    await services.store.commit(Transition(run=moved, expected_seq=run.last_seq, events=(event,)))
+    await commit_as_other_process(services, Transition(run=moved, expected_seq=run.last_seq, events=(event,)))
     await sink.publish([event], run=moved)
     return moved
 

@@ -14,13 +14,9 @@ import subprocess
 import sys
 import sysconfig
 import zipfile
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit, urlunsplit
-from uuid import uuid4
 
-import asyncpg
 import httpx
 import pytest
 
@@ -103,19 +99,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory, outside: Path) -> Instal
     return Installation(
         wheel=wheel, python=python, flowloom=venv / "bin" / "flowloom", site_packages=site_packages
     )
-
-
-@pytest.fixture
-async def fresh_database(postgres_dsn: str) -> AsyncIterator[str]:
-    """The DSN of a new, empty database on the session's PostgreSQL."""
-    name = f"packaged_{uuid4().hex[:12]}"
-    connection = await asyncpg.connect(postgres_dsn)
-    try:
-        await connection.execute(f"CREATE DATABASE {name}")
-        yield urlunsplit(urlsplit(postgres_dsn)._replace(path=f"/{name}"))
-        await connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    finally:
-        await connection.close()
 
 
 @pytest.fixture

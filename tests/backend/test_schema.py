@@ -14,6 +14,7 @@ from backend.services import Services
 from backend.settings import Settings
 from backend.workflows.records import WorkflowRecord
 from engine.records import EventType, NodeRun, NodeStatus, RunEvent, RunRecord, RunStatus, Transition
+from tests.backend.runs_support import commit_as_other_process, hold_as_other_process
 from tests.fixtures_data import template_chain
 from tests.operations import documents
 from tests.tenants import new_tenant
@@ -69,13 +70,15 @@ async def test_deleting_a_workspace_deletes_its_runs_node_runs_and_events(servic
     now = datetime.now(UTC)
     run = RunRecord(uuid4(), tenant.principal.workspace_id, workflow.id, 1, RunStatus.PENDING, {}, now)
     await services.store.create(run)
-    await services.store.commit(
+    await hold_as_other_process(services, run.id)  # commits need the run's lease
+    await commit_as_other_process(
+        services,
         Transition(
             run=run._replace(status=RunStatus.RUNNING, last_seq=1),
             expected_seq=0,
             node_runs=(NodeRun(run.id, "t0", 0, NodeStatus.RUNNING, attempts=1),),
             events=(RunEvent(run.id, 1, EventType.RUN_STARTED, now),),
-        )
+        ),
     )
 
     async with services.db.pool.acquire() as connection:

@@ -22,6 +22,14 @@ def approval(**params: JsonValue) -> JsonObject:
     )
 
 
+def approval_beside_held() -> JsonObject:
+    """`approval()` with a node `held` beside the human node (both after `before`)."""
+    definition = approval()
+    definition["nodes"].append(step("held"))
+    definition["edges"].append(edge("before", "held"))
+    return definition
+
+
 async def test_a_human_node_pauses_the_run_until_input_is_submitted() -> None:
     rig = Rig()
     graph = compiled(approval())
@@ -125,10 +133,7 @@ async def test_input_submitted_while_other_branches_run_is_taken_by_the_live_exe
         return "held"
 
     rig = Rig({"held": held})
-    definition = approval()
-    definition["nodes"].append(step("held"))
-    definition["edges"].append(edge("before", "held"))
-    graph = compiled(definition)
+    graph = compiled(approval_beside_held())
     run_id = await rig.start(graph, {"item": "x"})
     outcome: dict[str, object] = {}
 
@@ -156,3 +161,34 @@ async def test_executing_a_waiting_run_again_changes_nothing() -> None:
     assert await rig.engine.execute(run_id, graph) is RunStatus.WAITING
 
     assert rig.events(run_id) == before
+
+
+async def test_input_for_a_run_whose_execution_died_while_other_branches_ran_is_recorded_for_the_next() -> (
+    None
+):
+    release = anyio.Event()
+    calls: list[str] = []
+
+    async def held(context: NodeContext) -> JsonValue:
+        calls.append("held")
+        await release.wait()
+        return "held"
+
+    rig = Rig({"held": held})
+    graph = compiled(approval_beside_held())
+    run_id = await rig.start(graph, {"item": "x"})
+    async with anyio.create_task_group() as group:  # the first process dies: nothing more is recorded
+        group.start_soon(rig.engine.execute, run_id, graph)
+        await rig.sink.wait_for(lambda event: event.type is EventType.NODE_WAITING)
+        group.cancel_scope.cancel()
+    other = rig.new_engine()
+
+    outcome = await other.submit(run_id, "approve", {"ok": True}, graph)
+    recorded = (await rig.state(run_id)).run.status
+    release.set()
+    status = await other.execute(run_id, graph)
+
+    assert (outcome, recorded, status) == (Accepted(), RunStatus.RUNNING, RunStatus.SUCCEEDED)
+    assert calls == ["held", "held"]
+    assert (await rig.latest(run_id))["held"].attempts == 2
+    assert rig.events(run_id, EventType.RUN_WAITING, EventType.RUN_RESUMED) == []

@@ -1,4 +1,4 @@
-"""The in-process run host's background sweep for due human tasks, when the database fails it."""
+"""The reconciler's background passes, when the database fails them."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from uuid import uuid4
 import asyncpg
 import pytest
 
-from backend.runs.graphs import GraphCache
-from backend.runs.host import RunHost
-from backend.runs.repository import RunRepository
+from backend.runs.admission import Admission
+from backend.runs.dispatch import InProcessQueue
+from backend.runs.reconciler import Reconciler
 from backend.services import Services
-from backend.workflows.repository import WorkflowRepository
-from engine.testing import memory_engine
 
 
 class Schema:
@@ -26,7 +24,7 @@ class Schema:
         self.name = name
 
     async def restore(self) -> None:
-        for table in ("human_tasks", "runs"):
+        for table in ("human_tasks", "runs", "reconciler_passes"):
             await self.admin.execute(f"CREATE VIEW {self.name}.{table} AS SELECT * FROM public.{table}")
 
 
@@ -49,27 +47,27 @@ async def wait_for_record(
         await asyncio.sleep(0.01)
 
 
-async def test_a_failing_sweep_is_logged_once_and_sweeping_goes_on_until_it_works_again(
+async def test_a_failing_reconciler_is_logged_once_and_goes_on_until_it_works_again(
     postgres_dsn: str, empty_schema: Schema, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="backend.runs.host")
-    # the sweep's queries find no tables on this search path: a real database error on every sweep
+    caplog.set_level(logging.DEBUG, logger="backend.runs.reconciler")
+    # the reconciler's queries find no tables on this search path: a real database error every pass
     pool = await asyncpg.create_pool(
         postgres_dsn, min_size=1, max_size=2, server_settings={"search_path": empty_schema.name}
     )
-    host = RunHost(memory_engine(), GraphCache(WorkflowRepository()), RunRepository(pool), sweep_seconds=0.01)
-    await host.start(resume=False)
+    queue = InProcessQueue(concurrency=1)
+    reconciler = Reconciler(pool, Admission(pool, queue, per_workspace=1), seconds=0.01, queue_grace=5)
+    reconciler.start()
     try:
         await wait_for_record(caplog, lambda record: "(3 in a row)" in record.getMessage())
         await empty_schema.restore()
         await wait_for_record(caplog, lambda record: "works again" in record.getMessage())
     finally:
-        await host.stop()
+        await reconciler.stop()
+        await queue.close()
         await pool.close()
 
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
-    assert [record.getMessage() for record in errors] == [
-        "sweeping for due human tasks failed; retrying every 0.01s"
-    ]
+    assert [record.getMessage() for record in errors] == ["reconciling runs failed; retrying every 0.01 s"]
     assert errors[0].exc_info is not None
     assert isinstance(errors[0].exc_info[1], asyncpg.UndefinedTableError)
