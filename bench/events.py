@@ -246,7 +246,7 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, timeo
 
 
 @contextlib.contextmanager
-def stopping(process: subprocess.Popen[bytes]) -> Iterator[subprocess.Popen[bytes]]:
+def stopping(process: subprocess.Popen[Any]) -> Iterator[subprocess.Popen[Any]]:
     """Stop `process` (SIGTERM, then SIGKILL) when the block ends, however it ends."""
     try:
         yield process
