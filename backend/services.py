@@ -120,8 +120,12 @@ class RunRuntime:
         workflows = WorkflowRepository()
         graphs = GraphCache(workflows)
         runs = RunRepository(db.pool)
-        local = None if settings.redis_url else InProcessQueue(concurrency=settings.worker_concurrency)
-        queue: RunQueue = local or SaqQueue(settings.redis_url or "")
+        local: InProcessQueue | None = None
+        queue: RunQueue
+        if settings.redis_url:
+            queue = SaqQueue(settings.redis_url)
+        else:
+            queue = local = InProcessQueue(concurrency=settings.worker_concurrency)
         admission = Admission(db.pool, queue, per_workspace=settings.workspace_concurrency)
         runtime = cls(
             settings=settings,

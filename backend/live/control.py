@@ -21,6 +21,7 @@ import msgspec
 
 from backend.live.broker import Broker
 from backend.live.channels import control_channel
+from engine.execution import Accepted, InvalidInput, SubmitOutcome
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,15 @@ class Answer(msgspec.Struct, frozen=True):
     outcome: str
     message: str = ""
     errors: list[str] = []
+
+
+def answer_for(outcome: SubmitOutcome) -> Answer:
+    """A human input's outcome, as an executor answers it (and as the asker reads it)."""
+    if isinstance(outcome, InvalidInput):
+        return Answer("invalid", outcome.message, list(outcome.errors))
+    if isinstance(outcome, Accepted):
+        return Answer("accepted")
+    return Answer("no_open_task", outcome.message)
 
 
 Handler = Callable[[Command], Awaitable[Answer | None]]

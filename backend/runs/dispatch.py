@@ -48,10 +48,6 @@ class RunQueue(Protocol):
         """
         ...
 
-    async def forget(self, tickets: Sequence[Ticket]) -> None:
-        """Drop what the queue still holds of these tickets (their executor died)."""
-        ...
-
     async def close(self) -> None:
         """Stop handing tickets over."""
         ...
@@ -83,9 +79,6 @@ class InProcessQueue:
 
     async def known(self, tickets: Sequence[Ticket]) -> set[str]:
         return {ticket.key for ticket in tickets if ticket.key in self._tasks}
-
-    async def forget(self, tickets: Sequence[Ticket]) -> None:
-        pass  # an execution of this process ends with its task; there is nothing left to drop
 
     async def close(self) -> None:
         self._closed = True

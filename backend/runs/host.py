@@ -19,11 +19,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
-from backend.live.control import Answer, Command
+from backend.live.control import Answer, Command, answer_for
 from backend.runs.dispatch import Ticket
 from backend.runs.graphs import GraphCache, UnrunnableVersionError
 from backend.runs.leases import TERMINAL, Leases
-from engine.execution import Accepted, Engine, InvalidInput
+from engine.execution import Engine
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +67,11 @@ class RunHost:
     async def execute(self, ticket: Ticket) -> None:
         """Execute the run until it is finished or waiting, if its lease can be taken."""
         run_id = ticket.run_id
-        if self.stopping or run_id in self._tasks:
-            if self.stopping:
-                await self._hand_back(run_id)
+        if self.stopping:
+            await self._hand_back(run_id)
             return
+        if run_id in self._tasks:
+            return  # a second ticket for a run executing here
         lease = await self._leases.acquire(run_id)
         if lease is None:
             return  # another process holds it; its release admits the run again if need be
@@ -151,8 +152,4 @@ class RunHost:
             outcome = await self._engine.submit(command.run_id, command.node_id, command.value, pinned.graph)
         finally:
             await self._release(command.run_id, undispatch=False)
-        if isinstance(outcome, InvalidInput):
-            return Answer("invalid", outcome.message, list(outcome.errors))
-        if isinstance(outcome, Accepted):
-            return Answer("accepted")
-        return Answer("no_open_task", outcome.message)
+        return answer_for(outcome)

@@ -8,7 +8,7 @@ however many processes try. A pass:
 2. clears the queue mark of finished runs nobody holds (a process died between the two writes);
 3. asks the queue about runs marked dispatched but not leased for a while: those it does not know
    (Redis restarted empty, FLUSHALL, an enqueue that failed, a worker that died before leasing the
-   run) go back to admission; the queue forgets what it still held of these and of step 1's;
+   run) go back to admission;
 4. dispatches waiting runs whose human task fell due (the execution records the timeout);
 5. admits every workspace that has executable runs outside the queue (a run answered or created
    by a process that died before enqueueing it).
@@ -132,9 +132,6 @@ class Reconciler:
                     )
             falling_due: list[UUID] = [row["id"] for row in await connection.fetch(_DUE_SQL)]
             workspaces = {row["workspace_id"] for row in await connection.fetch(_EXECUTABLE_SQL)}
-        dead = [Ticket(row["id"], row["dispatches"]) for row in (*expired, *vanished)]
-        if dead:
-            await self._admission.queue.forget(dead)
         if expired:
             log.warning("%d run lease(s) expired; dispatching those runs again", len(expired))
         if vanished:

@@ -3,9 +3,10 @@
 Each ticket is a saq job `execute_run` named `<run id>:<generation>`. Recovery is not saq's: a job
 is enqueued with `retries=1`, no timeout (an execution may wait minutes for a model) and no
 heartbeat, and saq's sweep is turned off. A worker that dies is noticed by its expired run leases
-in PostgreSQL; the reconciler dispatches the run again as a new job and `forget`s the dead one.
-(saq's sweep also aborts a job found in its active list before the dequeuing worker marked it
-active: under load that aborted live executions, so that a node could run a third time.)
+in PostgreSQL; the reconciler dispatches the run again as a new job. Nothing here aborts a job:
+saq's sweep aborted jobs it found in its active list before the dequeuing worker marked them
+active, and a live worker cancels a job it finds aborted, so under load live executions were
+interrupted and a node could run a third time. The records of a dead worker's jobs stay in Redis.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 from redis.asyncio import Redis
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_NAME = "runs"
 JOB_FUNCTION = "execute_run"
-STARTING_SECONDS = 5.0
+STARTING_SECONDS = 30.0
 """An active job whose run is still not leased this long after it started lost its worker between
 taking the job and taking the lease."""
 DEQUEUE_RETRY_SECONDS = 1.0
@@ -94,36 +94,24 @@ class SaqQueue:
 
     async def known(self, tickets: Sequence[Ticket]) -> set[str]:
         """Tickets still waiting in the queue, or taken by a worker that is starting on them (the
-        reconciler asks only about runs nobody holds a lease of)."""
+        reconciler asks only about runs nobody holds a lease of).
+
+        A job's status alone does not say it waits: a worker that died between taking a job and
+        marking it active leaves it QUEUED outside the queue's list, so the list is asked too."""
         if not tickets:
             return set()
         jobs = await self.queue.jobs([ticket.key for ticket in tickets])
         starting_since = now() - STARTING_SECONDS * 1000
-        return {
-            ticket.key
-            for ticket, job in zip(tickets, jobs, strict=True)
-            if job is not None
-            and (job.status in _WAITING or (job.status is Status.ACTIVE and job.started >= starting_since))
-        }
-
-    async def forget(self, tickets: Sequence[Ticket]) -> None:
-        """Mark the jobs of these tickets aborted (their worker died): Redis keeps no dead work."""
-        if not tickets:
-            return
-        try:
-            jobs = await self.queue.jobs([ticket.key for ticket in tickets])
-            for job in jobs:
-                if job is not None and job.status is Status.ACTIVE:
-                    await self.queue.finish(job, Status.ABORTED, error="its worker died")
-        except (RedisError, OSError) as exc:  # what is left of them expires with Redis's data
-            log.warning("could not drop %d dead job(s) from the queue: %s", len(tickets), exc)
-
-    async def depth(self) -> dict[str, Any]:
-        """Queued and active jobs (for health and benchmarks)."""
-        return {
-            "queued": await self.queue.count("queued"),
-            "active": await self.queue.count("active"),
-        }
+        waiting = self.queue.namespace("queued")
+        known: set[str] = set()
+        for ticket, job in zip(tickets, jobs, strict=True):
+            if job is None:
+                continue
+            if (job.status is Status.ACTIVE and job.started >= starting_since) or (
+                job.status in _WAITING and await self.queue.redis.lpos(waiting, job.id) is not None
+            ):
+                known.add(ticket.key)
+        return known
 
     async def close(self) -> None:
         try:

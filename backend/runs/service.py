@@ -13,7 +13,7 @@ from pydantic import JsonValue
 
 from backend.accounts.records import Principal
 from backend.credentials.service import CredentialService
-from backend.live.control import Answer, Command, RunControl
+from backend.live.control import Answer, Command, RunControl, answer_for
 from backend.pagination import Page, PageRequest
 from backend.problems import NotFound
 from backend.runs.admission import Admission
@@ -32,7 +32,7 @@ from backend.runs.repository import RunRepository
 from backend.runs.store import PostgresRunStore
 from backend.workflows.repository import WorkflowRepository
 from backend.workflows.service import parse_id
-from engine.execution import Accepted, Engine, InvalidInput, SubmitOutcome
+from engine.execution import Engine, SubmitOutcome
 from engine.graph import Problem, json_path
 from engine.limits import RunLimits
 from engine.records import (
@@ -217,18 +217,7 @@ class RunService:
         outcome = await self._change(run, submit, command, within=self._leases.seconds + 2)
         if outcome is None:
             return NoOpenTask(message="the process executing the run did not answer; try again")
-        if isinstance(outcome, Answer):
-            return await self._answered(run, outcome)
-        return await self._submitted(run, outcome)
-
-    async def _submitted(
-        self, run: RunRecord, outcome: SubmitOutcome
-    ) -> RunRecord | NoOpenTask | InvalidHumanInput:
-        if isinstance(outcome, InvalidInput):
-            return InvalidHumanInput(message=outcome.message, errors=tuple(outcome.errors))
-        if not isinstance(outcome, Accepted):
-            return NoOpenTask(message=outcome.message)
-        return await self._reload(run)
+        return await self._answered(run, outcome if isinstance(outcome, Answer) else answer_for(outcome))
 
     async def retry(self, principal: Principal, run_id: str) -> RunRecord | NotFound | RunNotRetryable:
         """Continue a FAILED run from its failed nodes, reusing every recorded output."""
