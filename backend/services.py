@@ -27,6 +27,9 @@ from backend.credentials.repository import CredentialRepository
 from backend.credentials.service import CredentialService
 from backend.db.connect import open_database
 from backend.db.database import Database
+from backend.knowledge.chunks_repository import VectorIndexes
+from backend.knowledge.ingester import Ingester
+from backend.knowledge.service import KnowledgeService, Limits
 from backend.knowledge.vectors import PostgresVectorStore
 from backend.live.broker import Broker
 from backend.live.control import RunControl
@@ -89,9 +92,13 @@ class RunRuntime:
     credentials: CredentialService
     node_services: NodeServices
     workflows: WorkflowRepository
+    indexes: VectorIndexes
+    """The vector index of each knowledge collection generation (HNSW, or VectorChord's when installed)."""
     host: RunHost | None = None
     reconciler: Reconciler | None = None
     worker: SaqWorker | None = None
+    ingester: Ingester | None = None
+    """Ingests knowledge documents and re-embeds collections, in a process that executes work."""
 
     @classmethod
     def wire(
@@ -109,10 +116,12 @@ class RunRuntime:
         leases = Leases(db.pool, seconds=settings.lease_seconds)
         store = PostgresRunStore(db.pool, owner=leases.owner)
         limits = settings.run_limits()
+        indexes = VectorIndexes(db.pool)
+        embedder = WorkspaceEmbedder(credentials, model_http)
         node_services = NodeServices(
             models=WorkspaceModels(credentials, model_http),
-            embedder=WorkspaceEmbedder(credentials, model_http),
-            vectors=PostgresVectorStore(db.pool),
+            embedder=embedder,
+            vectors=PostgresVectorStore(db.pool, indexes),
             http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
             limits=limits,
         )
@@ -139,8 +148,17 @@ class RunRuntime:
             credentials=credentials,
             node_services=node_services,
             workflows=workflows,
+            indexes=indexes,
         )
         if execute or settings.redis_url is None:
+            runtime.ingester = Ingester(
+                db.pool,
+                embedder,
+                broker,
+                indexes,
+                max_chars=settings.max_document_chars,
+                index_min_chunks=settings.index_min_chunks,
+            )
             host = RunHost(engine, graphs, leases, on_released=admission.admit)
             leases.on_lost = host.lost
             runtime.host = host
@@ -164,6 +182,7 @@ class RunRuntime:
         """
         if isinstance(self.queue, SaqQueue):
             await self.queue.connect()
+        await self.indexes.detect()
         self.leases.start()
         if self.reconciler is None:
             return
@@ -174,9 +193,14 @@ class RunRuntime:
         self.reconciler.start()
         if self.worker is not None:
             await self.worker.start()
+        if self.ingester is not None:
+            self.ingester.start()
 
     async def stop(self) -> None:
-        """Stop executing (interrupted runs go back to the queue), reconciling and the heartbeat."""
+        """Stop executing (interrupted runs go back to the queue), ingesting, reconciling and the
+        heartbeat."""
+        if self.ingester is not None:
+            await self.ingester.stop()
         if self.reconciler is not None:
             await self.reconciler.stop()
         if self.worker is not None:
@@ -202,6 +226,7 @@ class Services:
     credentials: CredentialService
     runs: RunService
     node_tests: NodeTestService
+    knowledge: KnowledgeService
     live: LiveService
     broker: Broker
     runtime: RunRuntime
@@ -317,6 +342,18 @@ class Services:
                 credentials=credentials,
                 node_services=runtime.node_services,
                 limits=limits,
+            ),
+            knowledge=KnowledgeService(
+                db.pool,
+                runtime.node_services.embedder,
+                broker,
+                runtime.indexes,
+                Limits(
+                    max_document_bytes=settings.max_document_bytes,
+                    max_documents_per_request=settings.max_documents_per_request,
+                    max_json_depth=settings.max_json_depth,
+                ),
+                on_added=runtime.ingester.wake if runtime.ingester is not None else lambda: None,
             ),
             live=LiveService(broker, run_repository),
             broker=broker,

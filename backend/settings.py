@@ -177,6 +177,19 @@ class Settings:
     """On SIGTERM, how long a worker lets executions finish before handing them to another."""
     worker_health_port: int | None = None
     """`flowloom worker` serves GET /healthz on this port (127.0.0.1 unless `--health-host`)."""
+    max_request_bytes: int = 10_000_000
+    """Largest GraphQL request body, except uploadDocuments' multipart requests."""
+    max_upload_bytes: int = 100_000_000
+    """Largest multipart upload request (uploadDocuments: every file of it together)."""
+    max_document_bytes: int = 20_000_000
+    """Largest file one upload may carry (uploadDocuments), and largest text addDocuments takes."""
+    max_documents_per_request: int = 100
+    """Most files or texts one uploadDocuments or addDocuments call may add."""
+    max_document_chars: int = 5_000_000
+    """Most characters of text one document may yield once extracted (a 20 MB PDF of text does)."""
+    index_min_chunks: int = 1000
+    """Chunks a collection generation holds before its vector index is built (smaller ones are
+    searched exactly, in under 2 ms); built once its documents are ingested, not per document."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
 
@@ -249,6 +262,12 @@ class Settings:
             worker_health_port=int(env["FLOWLOOM_WORKER_HEALTH_PORT"])
             if env.get("FLOWLOOM_WORKER_HEALTH_PORT")
             else None,
+            max_request_bytes=int(env.get("FLOWLOOM_MAX_REQUEST_BYTES", "10000000")),
+            max_upload_bytes=int(env.get("FLOWLOOM_MAX_UPLOAD_BYTES", "100000000")),
+            max_document_bytes=int(env.get("FLOWLOOM_MAX_DOCUMENT_BYTES", "20000000")),
+            max_documents_per_request=int(env.get("FLOWLOOM_MAX_DOCUMENTS_PER_REQUEST", "100")),
+            max_document_chars=int(env.get("FLOWLOOM_MAX_DOCUMENT_CHARS", "5000000")),
+            index_min_chunks=int(env.get("FLOWLOOM_INDEX_MIN_CHUNKS", "1000")),
             web_dir=Path(env["FLOWLOOM_WEB_DIR"]).expanduser()
             if env.get("FLOWLOOM_WEB_DIR")
             else _source_web_dir(),

@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import JsonValue
 from pydantic_ai.models import Model
 
+from engine.filters import Filter
 from engine.records import HumanTask, NodeRun, RunEvent, RunRecord, RunState, Transition, Usage
 
 
@@ -132,6 +133,10 @@ class DimensionMismatchError(Exception):
     """Vectors of the wrong dimension were written to (or searched in) a collection."""
 
 
+SearchMode = Literal["semantic", "keyword", "hybrid"]
+"""How a search ranks: by vector similarity, by keyword, or both fused."""
+
+
 class VectorStore(Protocol):
     """Collections of embedded chunks, per workspace."""
 
@@ -151,15 +156,19 @@ class VectorStore(Protocol):
         self,
         workspace_id: UUID,
         collection: str,
-        vector: Sequence[float],
+        vector: Sequence[float] | None,
         *,
         top_k: int,
-        filter: Mapping[str, JsonValue] | None = None,
-        mode: Literal["semantic", "hybrid"] = "semantic",
+        filter: Filter | None = None,
+        mode: SearchMode = "semantic",
         query_text: str | None = None,
     ) -> list[Hit]:
-        """The `top_k` chunks nearest to `vector` whose metadata equals `filter` on every key.
+        """The best `top_k` chunks whose metadata matches `filter` (`engine.filters`).
 
-        `hybrid` also ranks by keyword match of `query_text` and fuses both rankings.
+        `semantic`: nearest to `vector`; `keyword`: full-text match of `query_text` (no vector
+        needed); `hybrid`: both rankings fused by reciprocal rank.
+
+        Raises:
+            DimensionMismatchError: `vector` does not have the collection's dimension.
         """
         ...

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID, uuid4
 
 import anyio
@@ -20,8 +20,9 @@ from pydantic_ai.models.test import TestModel
 
 from engine.embeddings import HASHING_MODEL, hashing_vectors
 from engine.execution import Engine, utc_now
+from engine.filters import Filter, matches
 from engine.nodes.base import NodeServices
-from engine.ports import Chunk, CollectionInfo, DimensionMismatchError, Embeddings, Hit
+from engine.ports import Chunk, CollectionInfo, DimensionMismatchError, Embeddings, Hit, SearchMode
 from engine.records import (
     HumanTask,
     NodeRun,
@@ -219,7 +220,8 @@ def _cosine(left: Sequence[float], right: Sequence[float]) -> float:
 
 
 class InMemoryVectorStore:
-    """A `VectorStore` in dicts: exact cosine search, metadata equality filters, RRF hybrid search."""
+    """A `VectorStore` in dicts: exact cosine search, `engine.filters` filters, word-overlap keyword
+    search and RRF hybrid search."""
 
     def __init__(self) -> None:
         """No collections yet."""
@@ -255,11 +257,11 @@ class InMemoryVectorStore:
         self,
         workspace_id: UUID,
         collection: str,
-        vector: Sequence[float],
+        vector: Sequence[float] | None,
         *,
         top_k: int,
-        filter: Mapping[str, JsonValue] | None = None,
-        mode: Literal["semantic", "hybrid"] = "semantic",
+        filter: Filter | None = None,
+        mode: SearchMode = "semantic",
         query_text: str | None = None,
     ) -> list[Hit]:
         """The best `top_k` chunks (ties by id); an unknown collection has none.
@@ -271,20 +273,21 @@ class InMemoryVectorStore:
         if found is None or top_k <= 0:
             return []
         info, stored = found
-        if len(vector) != info.dimension:
-            raise DimensionMismatchError(f"the query has {len(vector)} dimensions, not {info.dimension}")
-        wanted = dict(filter or {})
-        missing = object()
-        candidates = [
-            chunk
-            for chunk in stored.values()
-            if all(chunk.metadata.get(key, missing) == value for key, value in wanted.items())
-        ]
-        semantic = {chunk.id: _cosine(vector, chunk.vector) for chunk in candidates}
-        scores = semantic
-        if mode == "hybrid":
-            scores = _fused(semantic, _keyword_scores(candidates, query_text or ""))
-        ranked = sorted(candidates, key=lambda chunk: (-scores[chunk.id], chunk.id))[:top_k]
+        candidates = [chunk for chunk in stored.values() if filter is None or matches(filter, chunk.metadata)]
+        keyword = _keyword_scores(candidates, query_text or "")
+        if mode == "keyword":
+            scores = keyword
+        else:
+            if vector is None:
+                raise ValueError(f"a {mode} search needs a vector")
+            if len(vector) != info.dimension:
+                raise DimensionMismatchError(f"the query has {len(vector)} dimensions, not {info.dimension}")
+            semantic = {chunk.id: _cosine(vector, chunk.vector) for chunk in candidates}
+            scores = _fused(semantic, keyword) if mode == "hybrid" else semantic
+        ranked = sorted(
+            (chunk for chunk in candidates if chunk.id in scores),
+            key=lambda chunk: (-scores[chunk.id], chunk.id),
+        )[:top_k]
         return [Hit(chunk.id, chunk.text, scores[chunk.id], chunk.metadata) for chunk in ranked]
 
 

@@ -26,7 +26,7 @@ from backend.accounts.tables import (
     Workspace,
 )
 from backend.credentials.tables import Credential
-from backend.knowledge.tables import ChunkRow, Collection
+from backend.knowledge.tables import ChunkRow, Collection, Document, DocumentSource
 from backend.runs.tables import HumanTask, NodeRun, NodeTest, Run, RunEvent
 from backend.workflows.tables import Workflow, WorkflowVersion
 
@@ -66,6 +66,8 @@ TABLES: tuple[type[Table], ...] = (
     Credential,
     Collection,
     ChunkRow,
+    Document,
+    DocumentSource,
 )
 
 APP_CONFIG = AppConfig(

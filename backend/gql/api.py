@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from backend.accounts.workspaces import WorkspaceService
     from backend.credentials.service import CredentialService
     from backend.db.database import Database
+    from backend.knowledge.service import KnowledgeService
     from backend.live.broker import Broker
     from backend.live.revocations import Revocations
     from backend.live.service import LiveService
@@ -50,6 +51,8 @@ class Api(Protocol):
     def runs(self) -> RunService: ...
     @property
     def node_tests(self) -> NodeTestService: ...
+    @property
+    def knowledge(self) -> KnowledgeService: ...
     @property
     def live(self) -> LiveService: ...
     @property

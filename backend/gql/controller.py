@@ -15,6 +15,7 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import (
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from strawberry.exceptions import ConnectionRejectionError
@@ -57,6 +58,14 @@ def error_response(status_code: int, message: str, code: str) -> Response[Any]:
     )
 
 
+def _too_large_for_json(request: Request[Any, Any, Any], limit: int) -> bool:
+    """Whether a request that is not a multipart upload declares a body over `limit` bytes."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return False
+    declared = request.headers.get("content-length", "")
+    return declared.isdigit() and int(declared) > limit
+
+
 def make_controller(
     schema: BaseSchema, settings: Settings, ide_page: Callable[[], Response[Any]] | None = None
 ) -> type[GraphQLController]:
@@ -76,6 +85,8 @@ def make_controller(
         keep_alive_interval=settings.ws_keepalive,
         connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout),
         max_subscriptions_per_connection=settings.max_subscriptions,
+        # uploadDocuments: cookie-authenticated POSTs still need the CSRF header (execute_request)
+        multipart_uploads_enabled=True,
     )
 
     class TransportHandler(FlowloomTransportWSHandler):
@@ -86,6 +97,9 @@ def make_controller(
 
         graphql_transport_ws_handler_class = TransportHandler
         graphql_ws_handler_class = FlowloomLegacyWSHandler
+        # a multipart upload (uploadDocuments) may carry several documents; other bodies keep the
+        # usual limit, checked in execute_request
+        request_max_body_size = settings.max_upload_bytes
 
         def encode_json(self, data: object) -> bytes:
             # msgspec encodes a 50-workflow page several times faster than the stdlib json Strawberry uses
@@ -120,6 +134,13 @@ def make_controller(
             self, request: Request[Any, Any, Any], context: Context, root_value: Any
         ) -> Any:
             adapter = self.request_adapter_class(request)
+            if _too_large_for_json(request, settings.max_request_bytes):
+                return error_response(
+                    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                    f"the request body is larger than {settings.max_request_bytes} bytes (only "
+                    "uploadDocuments' multipart requests may be larger)",
+                    "REQUEST_TOO_LARGE",
+                )
             if not self.should_render_graphql_ide(adapter):
                 if context.caller is None:
                     return error_response(

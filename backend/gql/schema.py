@@ -25,6 +25,8 @@ from backend.gql.json_scalar import BOUNDED_JSON
 from backend.gql.parsing import CachedParsing
 from backend.gql.permissions import check_declarations
 from backend.gql.validation import BoundedValidation, DocumentValidator, ShapeLimits
+from backend.knowledge.resolvers import KnowledgeMutation, KnowledgeQuery
+from backend.knowledge.subscriptions import KnowledgeSubscription
 from backend.pagination import DEFAULT_PAGE_SIZE
 from backend.runs.resolvers import MAX_TASKS, RunMutation, RunQuery
 from backend.runs.subscriptions import RunSubscription
@@ -33,12 +35,22 @@ from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
 
 Query = merge_types(
     "Query",
-    (AccountsQuery, WorkspaceQuery, WorkflowQuery, RunQuery, CredentialQuery, TokenQuery, AuditLogQuery),
+    (
+        AccountsQuery,
+        WorkspaceQuery,
+        WorkflowQuery,
+        RunQuery,
+        KnowledgeQuery,
+        CredentialQuery,
+        TokenQuery,
+        AuditLogQuery,
+    ),
 )
 Mutation = merge_types(
-    "Mutation", (WorkspaceMutation, WorkflowMutation, RunMutation, CredentialMutation, TokenMutation)
+    "Mutation",
+    (WorkspaceMutation, WorkflowMutation, RunMutation, KnowledgeMutation, CredentialMutation, TokenMutation),
 )
-Subscription = merge_types("Subscription", (RunSubscription,))
+Subscription = merge_types("Subscription", (RunSubscription, KnowledgeSubscription))
 
 ASSUMED_LIST_SIZE = 10
 """Length the query cost assumes for lists without `first` and without a cap (a run's nodeRuns and

@@ -1,168 +1,108 @@
-"""The PostgreSQL VectorStore: pgvector for similarity, a tsvector for keywords, fused for hybrid search."""
+"""The engine's VectorStore port over the knowledge slice: what embedding and retrieve nodes (and
+the llm node's search tool) use. Searches are the same as GraphQL `search`'s (`backend.knowledge.search`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 import asyncpg
-import msgspec
-from pgvector import Vector
-from pydantic import JsonValue
 
-from engine.ports import Chunk, CollectionInfo, DimensionMismatchError, Hit
+from backend.knowledge.chunking import ChunkingSettings
+from backend.knowledge.chunks_repository import ChunkRow, VectorIndexes, copy_chunks
+from backend.knowledge.collections_repository import CollectionRepository
+from backend.knowledge.records import SearchMode as KnowledgeMode
+from backend.knowledge.search import search_chunks
+from engine.filters import Filter
+from engine.ports import Chunk, CollectionInfo, DimensionMismatchError, Hit, SearchMode
 
-# Reciprocal-rank fusion constant (Cormack et al.); each ranking contributes 1 / (RRF_K + rank).
-RRF_K = 60
-# Candidates each ranking contributes before fusion.
-HYBRID_CANDIDATES = 50
-
-_SEMANTIC = """
-SELECT c.key, c.text, c.metadata, 1 - (c.embedding <=> $2) AS score
-FROM chunks c
-WHERE c.collection_id = $1 AND ($4::jsonb IS NULL OR c.metadata @> $4::jsonb)
-ORDER BY c.embedding <=> $2
-LIMIT $3
-"""
-
-_HYBRID = """
-WITH semantic AS (
-    SELECT c.id, row_number() OVER (ORDER BY c.embedding <=> $2) AS rank
-    FROM chunks c
-    WHERE c.collection_id = $1 AND ($4::jsonb IS NULL OR c.metadata @> $4::jsonb)
-    ORDER BY c.embedding <=> $2
-    LIMIT $6
-), keyword AS (
-    SELECT c.id, row_number() OVER (ORDER BY ts_rank(c.tsv, q) DESC) AS rank
-    FROM chunks c, plainto_tsquery('simple', $5) q
-    WHERE c.collection_id = $1 AND c.tsv @@ q AND ($4::jsonb IS NULL OR c.metadata @> $4::jsonb)
-    ORDER BY ts_rank(c.tsv, q) DESC
-    LIMIT $6
-), fused AS (
-    SELECT id, sum(1.0 / ($7 + rank)) AS score
-    FROM (SELECT * FROM semantic UNION ALL SELECT * FROM keyword) ranked
-    GROUP BY id
-)
-SELECT c.key, c.text, c.metadata, f.score
-FROM fused f JOIN chunks c ON c.id = f.id
-ORDER BY f.score DESC, c.key
-LIMIT $3
-"""
+_MODES: dict[SearchMode, KnowledgeMode] = {"semantic": "vector", "keyword": "keyword", "hybrid": "hybrid"}
 
 
 class PostgresVectorStore:
-    """VectorStore over the `collections` and `chunks` tables; every statement is workspace-scoped."""
+    """VectorStore over `collections` and `chunks`; every statement is workspace-scoped."""
 
-    def __init__(self, pool: asyncpg.Pool[Any]) -> None:
+    def __init__(self, pool: asyncpg.Pool[Any], indexes: VectorIndexes) -> None:
         self._pool = pool
+        self._collections = CollectionRepository(pool)
+        self._indexes = indexes
 
     async def collection(self, workspace_id: UUID, name: str) -> CollectionInfo | None:
         """A collection's model and dimension."""
-        async with self._pool.acquire() as connection:
-            row = await connection.fetchrow(
-                "SELECT name, model, dimension FROM collections WHERE workspace_id = $1 AND name = $2",
-                workspace_id,
-                name,
-            )
+        found = await self._collections.by_name(workspace_id, name)
         return (
             None
-            if row is None
-            else CollectionInfo(name=row["name"], model=row["model"], dimension=row["dimension"])
+            if found is None
+            else CollectionInfo(name=found.name, model=found.model, dimension=found.dimension)
         )
 
     async def upsert(self, workspace_id: UUID, collection: CollectionInfo, chunks: Sequence[Chunk]) -> None:
-        """Insert or replace chunks by id, creating the collection on first write."""
+        """Insert or replace chunks by id in the collection's current generation, creating the
+        collection (cosine, `simple` language, default chunking) on first write."""
         for chunk in chunks:
             if len(chunk.vector) != collection.dimension:
                 raise DimensionMismatchError(
                     f"chunk {chunk.id} has {len(chunk.vector)} dimensions; "
                     f"{collection.name} has {collection.dimension}"
                 )
+        found = await self._collections.by_name(workspace_id, collection.name)
+        if found is None:
+            await self._collections.create(
+                workspace_id,
+                name=collection.name,
+                description="",
+                model=collection.model,
+                dimension=collection.dimension,
+                metric="cosine",
+                language="simple",
+                chunking=ChunkingSettings(),
+            )
+            found = await self._collections.by_name(workspace_id, collection.name)
+        if found is None:  # created, or created concurrently, unless deleted in between
+            raise LookupError(f"collection {collection.name} vanished while it was being created")
+        if (found.model, found.dimension) != (collection.model, collection.dimension):
+            raise DimensionMismatchError(
+                f"collection {collection.name} holds {found.model} vectors of {found.dimension} "
+                f"dimensions, not {collection.model} of {collection.dimension}"
+            )
+        rows = [
+            ChunkRow(key=chunk.id, text=chunk.text, vector=chunk.vector, metadata=dict(chunk.metadata))
+            for chunk in chunks
+        ]
         async with self._pool.acquire() as connection, connection.transaction():
-            await connection.execute(
-                "INSERT INTO collections (workspace_id, name, model, dimension) VALUES ($1, $2, $3, $4) "
-                "ON CONFLICT (workspace_id, name) DO NOTHING",
-                workspace_id,
-                collection.name,
-                collection.model,
-                collection.dimension,
+            generation = await connection.fetchval(
+                "SELECT generation FROM collections WHERE id = $1 FOR SHARE", found.id
             )
-            row = await connection.fetchrow(
-                "SELECT id, model, dimension FROM collections WHERE workspace_id = $1 AND name = $2",
-                workspace_id,
-                collection.name,
-            )
-            if row is None:  # inserted or already there, unless deleted in between
-                raise LookupError(f"collection {collection.name} vanished while it was being created")
-            if (row["model"], row["dimension"]) != (collection.model, collection.dimension):
-                raise DimensionMismatchError(
-                    f"collection {collection.name} holds {row['model']} vectors of {row['dimension']} "
-                    f"dimensions, not {collection.model} of {collection.dimension}"
-                )
-            await connection.executemany(
-                "INSERT INTO chunks (workspace_id, collection_id, key, text, metadata, embedding) "
-                "VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (collection_id, key) DO UPDATE SET "
-                "text = EXCLUDED.text, metadata = EXCLUDED.metadata, embedding = EXCLUDED.embedding",
-                [
-                    (
-                        workspace_id,
-                        row["id"],
-                        chunk.id,
-                        chunk.text,
-                        msgspec.json.encode(dict(chunk.metadata)).decode(),
-                        Vector(chunk.vector),
-                    )
-                    for chunk in chunks
-                ],
-            )
+            await copy_chunks(connection, workspace_id, found, generation, rows, replace=True)
 
     async def search(
         self,
         workspace_id: UUID,
         collection: str,
-        vector: Sequence[float],
+        vector: Sequence[float] | None,
         *,
         top_k: int,
-        filter: Mapping[str, JsonValue] | None = None,
-        mode: Literal["semantic", "hybrid"] = "semantic",
+        filter: Filter | None = None,
+        mode: SearchMode = "semantic",
         query_text: str | None = None,
     ) -> list[Hit]:
-        """The best `top_k` chunks of a collection (empty when it does not exist)."""
-        async with self._pool.acquire() as connection:
-            found = await connection.fetchrow(
-                "SELECT id, dimension FROM collections WHERE workspace_id = $1 AND name = $2",
-                workspace_id,
-                collection,
+        """The best `top_k` chunks of a collection (none when it does not exist)."""
+        found = await self._collections.by_name(workspace_id, collection)
+        if found is None:
+            return []
+        if vector is not None and len(vector) != found.dimension:
+            raise DimensionMismatchError(
+                f"the query has {len(vector)} dimensions; {collection} has {found.dimension}"
             )
-            if found is None:
-                return []
-            if len(vector) != found["dimension"]:
-                raise DimensionMismatchError(
-                    f"the query has {len(vector)} dimensions; {collection} has {found['dimension']}"
-                )
-            encoded_filter = None if filter is None else msgspec.json.encode(dict(filter)).decode()
-            if mode == "hybrid" and query_text:
-                rows = await connection.fetch(
-                    _HYBRID,
-                    found["id"],
-                    Vector(list(vector)),
-                    top_k,
-                    encoded_filter,
-                    query_text,
-                    HYBRID_CANDIDATES,
-                    RRF_K,
-                )
-            else:
-                rows = await connection.fetch(
-                    _SEMANTIC, found["id"], Vector(list(vector)), top_k, encoded_filter
-                )
-        return [
-            Hit(
-                id=row["key"],
-                text=row["text"],
-                score=float(row["score"]),
-                metadata=msgspec.json.decode(row["metadata"]),
-            )
-            for row in rows
-        ]
+        hits = await search_chunks(
+            self._pool,
+            self._indexes.layout(found),
+            mode=_MODES[mode],
+            top_k=top_k,
+            language=found.language,
+            vector=vector,
+            text=query_text or "",
+            filter=filter,
+        )
+        return [Hit(id=hit.chunk_id, text=hit.text, score=hit.score, metadata=hit.metadata) for hit in hits]

@@ -32,3 +32,8 @@ class WireEvent(msgspec.Struct, frozen=True):
     at: str
     node_id: str | None = None
     data: Any = None
+
+
+def collection_channel(collection_id: UUID) -> str:
+    """Ingestion progress of one knowledge collection's documents."""
+    return f"collection:{collection_id}"

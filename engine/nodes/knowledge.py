@@ -4,13 +4,13 @@ and the LLM's retrieve tool."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
 from pydantic import JsonValue
 
+from engine.filters import FilterSyntaxError, parse_filter
 from engine.nodes.base import NodeContext, NodeError
 from engine.nodes.model_errors import PROVIDER_ERRORS, provider_failure
-from engine.ports import DimensionMismatchError, Embeddings, Hit
+from engine.ports import DimensionMismatchError, Embeddings, Hit, SearchMode
 from engine.records import Usage
 
 
@@ -51,7 +51,7 @@ async def search(
     *,
     top_k: int,
     filter: Mapping[str, JsonValue] | None = None,
-    mode: Literal["semantic", "hybrid"] = "semantic",
+    mode: SearchMode = "semantic",
 ) -> tuple[list[JsonValue], Usage]:
     """Search a collection with a text query embedded by the collection's own model.
 
@@ -60,31 +60,41 @@ async def search(
         collection: The collection's name.
         query: The search text.
         top_k: How many hits to return at most.
-        filter: Metadata every hit must match.
-        mode: Semantic, or hybrid with full-text rank.
+        filter: Metadata every hit must match, in the filter language of `engine.filters`.
+        mode: Semantic (vector similarity), keyword (full text) or hybrid (both, fused).
 
     Returns:
         The hits (best first) as JSON, and what embedding the query cost.
 
     Raises:
-        NodeError: The collection does not exist or the query is blank (not retryable), or the
-            embedder failed.
+        NodeError: The collection does not exist, the query is blank or the filter is not valid
+            (not retryable), or the embedder failed.
     """
+    try:
+        parsed = parse_filter(filter)
+    except FilterSyntaxError as error:
+        raise NodeError(f"the filter is not valid: {error}", retryable=False) from error
     vectors = context.services.vectors
     info = await vectors.collection(context.workspace_id, collection)
     if info is None:
         raise NodeError(f"no collection {collection!r} in this workspace", retryable=False)
-    embeddings = await embed(context, info.model, [query], query=True)
+    if not query.strip():
+        raise NodeError("there is no text to search for (it rendered empty)", retryable=False)
+    usage = Usage()
+    vector = None
+    if mode != "keyword":
+        embeddings = await embed(context, info.model, [query], query=True)
+        vector, usage = embeddings.vectors[0], embeddings.usage
     try:
         hits = await vectors.search(
             context.workspace_id,
             collection,
-            embeddings.vectors[0],
+            vector,
             top_k=top_k,
-            filter=filter,
+            filter=parsed,
             mode=mode,
             query_text=query,
         )
     except DimensionMismatchError as error:
         raise NodeError(f"cannot search collection {collection!r}: {error}", retryable=False) from error
-    return [hit_output(hit) for hit in hits], embeddings.usage
+    return [hit_output(hit) for hit in hits], usage

@@ -42,7 +42,7 @@ def _retrieve_tool(spec: RetrieveTool, context: NodeContext, spend: ToolSpend) -
         Args:
             query: What to look for, in words.
         """
-        hits, usage = await search(context, spec.collection, query, top_k=spec.top_k)
+        hits, usage = await search(context, spec.collection, query, top_k=spec.top_k, mode=spec.mode)
         spend.usage += usage
         return hits
 

@@ -162,6 +162,33 @@ async def _new_slug(place: Place) -> str:
     return f"m-{uuid4().hex[:12]}"
 
 
+async def _collection(place: Place) -> str:
+    made = await place.owner.data(
+        "CreateCollection", input={"name": f"matrix {place.owner.marker} {uuid4().hex[:8]}"}
+    )
+    return str(made["createCollection"]["id"])
+
+
+async def _document(place: Place) -> str:
+    """A document of the shared collection, once ingested: nothing changes it in the background then."""
+    collection = await place.value("collection", fresh=False)
+    added = await place.owner.data(
+        "AddDocuments",
+        collectionId=collection,
+        documents=[{"name": f"{place.owner.marker}.txt", "text": f"matrix {uuid4().hex}"}],
+    )
+    document = str(added["addDocuments"]["documents"][0]["id"])
+    for _ in range(600):
+        found = await place.owner.data("Collection", id=collection, first=100)
+        statuses = {
+            edge["node"]["id"]: edge["node"]["status"] for edge in found["collection"]["documents"]["edges"]
+        }
+        if statuses.get(document) in {"READY", "FAILED"}:
+            return document
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"document {document} was not ingested within 30 s")
+
+
 def _unknown_id() -> str:
     return str(uuid4())
 
@@ -174,6 +201,8 @@ KINDS: dict[str, Kind] = {
     "member": Kind(make=_member, unknown=_unknown_id),
     "invite": Kind(make=_invite, unknown=_unknown_id),
     "new slug": Kind(make=_new_slug, unknown=None),
+    "collection": Kind(make=_collection, unknown=_unknown_id),
+    "document": Kind(make=_document, unknown=_unknown_id),
 }
 
 ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
@@ -192,6 +221,14 @@ ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
     ("current", "String"): Const("not the current password"),
     ("new", "String"): Const("a new matrix password"),
     ("confirmSlug", "String"): Const("not-this-workspace"),
+    ("collectionId", "ID"): Ref("collection"),
+    ("query", "String"): Const("matrix"),
+    ("text", "String"): Const("a matrix document"),
+    ("files", "Upload"): Const([]),
+    ("topK", "Int"): Const(3),
+    ("mediaType", "String"): Const("text/plain"),
+    ("description", "String"): Const("matrix collection"),
+    ("language", "String"): Const("simple"),
 }
 FIELD_ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
     # (Type.field or input type, argument) → value, where name and type alone are ambiguous
@@ -205,12 +242,17 @@ FIELD_ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
     ("Mutation.revokeApiToken", "id"): Ref("token"),
     ("Mutation.revokeInvite", "id"): Ref("invite"),
     ("Mutation.createWorkspace", "slug"): Ref("new slug"),
+    ("Query.collection", "id"): Ref("collection"),
+    ("Mutation.updateCollection", "id"): Ref("collection"),
+    ("Mutation.deleteCollection", "id"): Ref("collection"),
+    ("Mutation.reindexCollection", "id"): Ref("collection"),
+    ("Mutation.deleteDocument", "id"): Ref("document"),
 }
 ISOLATED: frozenset[str] = frozenset({"Mutation.leaveWorkspace"})
 """Fields whose every case runs in a throwaway workspace, as a throwaway member (`Type.field`)."""
 
 
-STIMULI: dict[str, Callable[[Place], Awaitable[str]]] = {}
+STIMULI: dict[str, Callable[[Place], Awaitable[str]]] = {"Subscription.documentProgress": _document}
 """What makes subscription `Type.field` say something, if starting a run does not (returns the id
 of what it made)."""
 

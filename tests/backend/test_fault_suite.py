@@ -3,10 +3,11 @@
 200 runs of 10 tool nodes each call the counting server, so that every execution of a node is seen
 from outside the processes. While they run, workers are SIGKILLed five times and SIGTERMed once
 (each restarted), Redis is restarted empty once and flushed once, and an API process with
-subscribers attached is killed and restarted. Afterwards every run has succeeded; the counting
-server saw each node once when it ran once, and a node that was running when its worker died ran
-again as attempt 2 (its first attempt may or may not have sent its request before the process
-died); and every subscriber saw every event, in order, without a gap.
+subscribers attached is killed and restarted. Afterwards every run has succeeded; every node is
+recorded as succeeded once; the counting server saw each node once when it ran once, and a node that
+was running when its worker died ran again in a later hand-over of its run (each interrupted attempt
+may or may not have sent its request before its process died); and every subscriber saw every event,
+in order, without a gap.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ FAST = {
 WORKER_FAULT_SPACING = 13.0
 """Seconds between two faults of workers: longer than the slowest recovery — a lease (5 s), a lost
 queue entry noticed (1 s, when Redis was emptied meanwhile), reconciler passes and the node run
-again (5 s) — so that a node interrupted by one fault has run again to completion before the next,
-and every node runs at most twice."""
+again (5 s) — so that a node interrupted by one fault has usually run again to completion before
+the next. On a loaded machine the next fault can still catch its second attempt (CI saw a third
+attempt once), which is why the check bounds attempts by the run's hand-overs, not by two."""
 
 
 async def stored_events(cluster: Cluster, run_id: str) -> list[tuple[int, str]]:
@@ -53,6 +55,18 @@ async def stored_events(cluster: Cluster, run_id: str) -> list[tuple[int, str]]:
         cluster, "SELECT seq, type FROM run_events WHERE run_id = $1::uuid ORDER BY seq", run_id
     )
     return [(row["seq"], row["type"]) for row in rows]
+
+
+async def hand_overs_and_successes(cluster: Cluster, run_id: str) -> tuple[int, dict[str, int]]:
+    """How many times the run was handed to the queue, and each node's recorded successes."""
+    run = await db_rows(cluster, "SELECT dispatches FROM runs WHERE id = $1::uuid", run_id)
+    rows = await db_rows(
+        cluster,
+        "SELECT node_id, count(*) AS n FROM run_events WHERE run_id = $1::uuid AND type = 'NODE_SUCCEEDED' "
+        "GROUP BY node_id",
+        run_id,
+    )
+    return int(run[0]["dispatches"]), {row["node_id"]: int(row["n"]) for row in rows}
 
 
 async def unfinished(cluster: Cluster) -> int:
@@ -157,16 +171,23 @@ async def test_no_run_is_lost_and_no_recorded_node_runs_twice_through_kills_and_
     repeated = 0
     for i, run in enumerate(runs):
         attempts = await attempts_of(cluster, run["id"])
+        dispatches, succeeded = await hand_overs_and_successes(cluster, run["id"])
         seen = {f"n{j}": counts.get(f"/c/r{i}/n{j}", 0) for j in range(NODES)}
-        # once for a node run once; a node interrupted when its worker died ran again as attempt 2,
-        # and its first attempt may or may not have sent its request before the process died
+        # each node recorded as done once; a node runs again only in a later hand-over of its run
+        # (a worker died or lost its lease while it ran), and each attempt sent at most one request
+        # (an interrupted one may or may not have sent it before its process died)
         wrong = {
-            node: (seen[node], attempts.get(node))
+            node: (seen[node], attempts.get(node), succeeded.get(node, 0), dispatches)
             for node in seen
-            if attempts.get(node) not in (1, 2) or not 1 <= seen[node] <= attempts[node]
+            if succeeded.get(node, 0) != 1
+            or not 1 <= (attempts.get(node) or 0) <= dispatches
+            or not 1 <= seen[node] <= attempts[node]
         }
-        assert not wrong, f"seed {seed}, run {run['id']}: node: (requests seen, attempts) {wrong}"
-        repeated += sum(1 for value in attempts.values() if value == 2)
+        assert not wrong, (
+            f"seed {seed}, run {run['id']}: node: (requests seen, attempts, recorded successes, "
+            f"hand-overs) {wrong}"
+        )
+        repeated += sum(1 for value in attempts.values() if value > 1)
     assert repeated > 0, "no fault interrupted a node: the suite proved nothing"
     for (run_id, _), events in zip(followers.items(), received, strict=True):
         assert events == await stored_events(cluster, run_id), (f"seed {seed}", run_id)

@@ -61,12 +61,12 @@ async def postgres_vector_store(request: pytest.FixtureRequest) -> AsyncIterator
     async def new_workspace() -> UUID:
         return (await new_tenant(services)).principal.workspace_id
 
-    yield VectorStoreSubject(PostgresVectorStore(services.db.pool), new_workspace)
+    yield VectorStoreSubject(PostgresVectorStore(services.db.pool, services.runtime.indexes), new_workspace)
 
 
 @asynccontextmanager
 async def workspace_offline_embedder(request: pytest.FixtureRequest) -> AsyncIterator[EmbedderSubject]:
-    """The backend's embedder for a workspace without provider credentials (offline hashing model)."""
+    """The backend's embedder for a workspace without provider credentials (offline wordllama model)."""
     services: Services = request.getfixturevalue("services")
     tenant = await new_tenant(services)
     yield EmbedderSubject(

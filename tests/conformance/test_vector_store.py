@@ -5,6 +5,7 @@ import math
 import pytest
 from pydantic import JsonValue
 
+from engine.filters import parse_filter
 from engine.ports import Chunk, CollectionInfo, DimensionMismatchError
 from tests.conformance.subjects import EmbedderSubject, VectorStoreSubject
 
@@ -50,7 +51,7 @@ async def test_a_filter_keeps_chunks_whose_metadata_equals_it_on_every_key(
     ]
     await vector_store.store.upsert(workspace, INFO, chunks)
 
-    wanted = {"lang": "en", "kind": "guide"}
+    wanted = parse_filter({"lang": "en", "kind": "guide"})
     hits = await vector_store.store.search(workspace, "docs", [1, 0, 0], top_k=10, filter=wanted)
 
     assert [(hit.id, hit.metadata) for hit in hits] == [("en-guide", {"lang": "en", "kind": "guide"})]
@@ -106,6 +107,55 @@ async def test_hybrid_search_lifts_chunks_that_contain_the_query_words(
 
     assert [hit.id for hit in semantic][:2] == ["close", "wordy"]
     assert hybrid[0].id == "wordy"
+
+
+async def test_a_keyword_search_needs_no_vector_and_finds_only_chunks_with_the_words(
+    vector_store: VectorStoreSubject,
+) -> None:
+    workspace = await vector_store.new_workspace()
+    chunks = [
+        _chunk("refund", [1, 0, 0], "how a refund works"),
+        _chunk("other", [1, 0, 0], "shipping times"),
+        _chunk("twice", [0, 1, 0], "refund policy: a refund within 30 days"),
+    ]
+    await vector_store.store.upsert(workspace, INFO, chunks)
+
+    hits = await vector_store.store.search(
+        workspace, "docs", None, top_k=5, mode="keyword", query_text="refund"
+    )
+
+    assert sorted(hit.id for hit in hits) == ["refund", "twice"]
+    assert all(hit.score > 0 for hit in hits)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"year": {"$gte": 2021, "$lt": 2024}}, ["y2021", "y2022", "y2023"]),
+        ({"lang": {"$in": ["de", "fr"]}}, ["y2020", "y2023"]),
+        ({"$or": [{"year": 2019}, {"draft": True}]}, ["y2019", "y2022"]),
+        ({"$not": {"lang": "en"}, "year": {"$exists": True}}, ["y2020", "y2023"]),
+        ({"lang": {"$nin": ["en"]}}, ["y2020", "y2023", "bare"]),
+        ({"year": {"$ne": 2019}, "lang": "en"}, ["y2021", "y2022"]),
+    ],
+)
+async def test_filters_with_operators_keep_exactly_the_matching_chunks(
+    vector_store: VectorStoreSubject, raw: dict[str, JsonValue], expected: list[str]
+) -> None:
+    workspace = await vector_store.new_workspace()
+    chunks = [
+        _chunk("y2019", [1, 0, 0], year=2019, lang="en"),
+        _chunk("y2020", [1, 0, 0], year=2020, lang="de"),
+        _chunk("y2021", [1, 0, 0], year=2021, lang="en"),
+        _chunk("y2022", [1, 0, 0], year=2022, lang="en", draft=True),
+        _chunk("y2023", [1, 0, 0], year=2023, lang="fr"),
+        _chunk("bare", [1, 0, 0]),
+    ]
+    await vector_store.store.upsert(workspace, INFO, chunks)
+
+    hits = await vector_store.store.search(workspace, "docs", [1, 0, 0], top_k=10, filter=parse_filter(raw))
+
+    assert sorted(hit.id for hit in hits) == sorted(expected)
 
 
 async def test_an_embedder_gives_one_vector_per_text_of_one_dimension_deterministically(

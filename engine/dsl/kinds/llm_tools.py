@@ -25,6 +25,8 @@ class RetrieveTool(DslModel):
     """The collection searched."""
     top_k: Annotated[int, Field(ge=1, le=100)] = 5
     """How many chunks one search returns."""
+    mode: Literal["semantic", "keyword", "hybrid"] = "semantic"
+    """How the search ranks: by meaning, by keyword, or both fused (as the retrieve node's `mode`)."""
 
 
 class HttpTool(DslModel):

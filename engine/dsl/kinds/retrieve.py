@@ -19,9 +19,12 @@ class RetrieveParams(DslModel):
     top_k: Annotated[int, Field(ge=1, le=100)] = 5
     """How many chunks to return, best first."""
     filter: Annotated[dict[str, JsonValue] | None, JSON_TEMPLATE] = None
-    """Only chunks whose metadata equals every entry here; its strings are templates."""
-    mode: Literal["semantic", "hybrid"] = "semantic"
-    """`semantic`: vector similarity; `hybrid`: vector similarity fused with full-text rank."""
+    """Only chunks whose metadata matches: `{"lang": "en"}` (equality), `{"year": {"$gte": 2020}}`,
+    `{"tag": {"$in": ["a", "b"]}}`, with `$eq $ne $gt $gte $lt $lte $in $nin $exists $and $or $not`;
+    its strings are templates."""
+    mode: Literal["semantic", "keyword", "hybrid"] = "semantic"
+    """`semantic`: vector similarity (meaning); `keyword`: full-text match in the collection's
+    language; `hybrid`: both, fused by reciprocal rank."""
 
 
 class RetrieveNode(NodeBase):

@@ -1,19 +1,18 @@
-"""An in-memory VectorStore and a bag-of-words Embedder: small, real, deterministic."""
+"""A recording in-memory VectorStore and a bag-of-words Embedder: small, real, deterministic."""
 
 from __future__ import annotations
 
 import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 from uuid import UUID
 
-from pydantic import JsonValue
-
-from engine.ports import Chunk, CollectionInfo, DimensionMismatchError, Embeddings, Hit
+from engine.filters import Filter
+from engine.ports import Embeddings, Hit, SearchMode
 from engine.records import Usage
+from engine.testing import InMemoryVectorStore
 
 DEFAULT_MODEL = "hash-64"
 """`hash-<n>` models make n-dimensional vectors."""
@@ -47,50 +46,25 @@ class HashEmbedder:
         return Embeddings(model=chosen, vectors=vectors, usage=Usage(input_tokens=tokens, requests=1))
 
 
-@dataclass
-class MemoryVectorStore:
-    """Collections in a dict, cosine similarity, exact-match metadata filters."""
+class MemoryVectorStore(InMemoryVectorStore):
+    """The engine's in-memory store, recording each search's arguments (filters as parsed)."""
 
-    collections: dict[tuple[UUID, str], tuple[CollectionInfo, dict[str, Chunk]]] = field(default_factory=dict)
-    searches: list[dict[str, object]] = field(default_factory=list)
-
-    async def collection(self, workspace_id: UUID, name: str) -> CollectionInfo | None:
-        found = self.collections.get((workspace_id, name))
-        return found[0] if found else None
-
-    async def upsert(self, workspace_id: UUID, collection: CollectionInfo, chunks: Sequence[Chunk]) -> None:
-        info, stored = self.collections.setdefault((workspace_id, collection.name), (collection, {}))
-        if (info.model, info.dimension) != (collection.model, collection.dimension):
-            raise DimensionMismatchError(f"{info.name} holds {info.model} vectors of {info.dimension}")
-        for chunk in chunks:
-            if len(chunk.vector) != info.dimension:
-                raise DimensionMismatchError(f"{info.name} holds vectors of {info.dimension}")
-            stored[chunk.id] = chunk
+    def __init__(self) -> None:
+        super().__init__()
+        self.searches: list[dict[str, object]] = []
 
     async def search(
         self,
         workspace_id: UUID,
         collection: str,
-        vector: Sequence[float],
+        vector: Sequence[float] | None,
         *,
         top_k: int,
-        filter: Mapping[str, JsonValue] | None = None,
-        mode: Literal["semantic", "hybrid"] = "semantic",
+        filter: Filter | None = None,
+        mode: SearchMode = "semantic",
         query_text: str | None = None,
     ) -> list[Hit]:
         self.searches.append({"collection": collection, "filter": filter, "mode": mode, "query": query_text})
-        info, stored = self.collections[(workspace_id, collection)]
-        if len(vector) != info.dimension:
-            raise DimensionMismatchError(f"{collection} holds vectors of {info.dimension}")
-        wanted = filter or {}
-        hits = [
-            Hit(
-                chunk.id,
-                chunk.text,
-                sum(a * b for a, b in zip(vector, chunk.vector, strict=True)),
-                chunk.metadata,
-            )
-            for chunk in stored.values()
-            if all(chunk.metadata.get(key) == value for key, value in wanted.items())
-        ]
-        return sorted(hits, key=lambda hit: hit.score, reverse=True)[:top_k]
+        return await super().search(
+            workspace_id, collection, vector, top_k=top_k, filter=filter, mode=mode, query_text=query_text
+        )

@@ -8,6 +8,7 @@ import pytest
 from pydantic import JsonValue
 
 from engine.dsl import EmbeddingNode, RetrieveNode
+from engine.filters import Equals
 from engine.models import StaticModelFactory
 from engine.nodes import embedding, retrieve
 from engine.nodes.base import NodeError
@@ -142,7 +143,7 @@ async def test_retrieve_applies_the_rendered_filter_and_mode(context: Context) -
     assert isinstance(vectors, MemoryVectorStore)
     assert vectors.searches[-1] == {
         "collection": "docs",
-        "filter": {"lang": "fr"},
+        "filter": Equals(key="lang", value="fr"),
         "mode": "hybrid",
         "query": "chats",
     }
