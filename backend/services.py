@@ -189,6 +189,8 @@ class RunRuntime:
         if self.settings.embedded:
             async with db.pool.acquire() as connection:
                 await connection.execute(_FORGET_DEAD_PROCESS_SQL)
+            if self.ingester is not None:
+                await self.ingester.release_all()
         await self.reconciler.reconcile(force=True)
         self.reconciler.start()
         if self.worker is not None:

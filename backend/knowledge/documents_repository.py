@@ -206,6 +206,16 @@ class DocumentRepository:
             )
         return status != "UPDATE 0"
 
+    async def release(self, owner: UUID | None = None) -> None:
+        """End `owner`'s claims (every claim when None: the embedded mode's start, whose database
+        no other process uses), so their documents are taken over at once."""
+        async with self._pool.acquire() as connection:
+            await connection.execute(
+                "UPDATE documents SET claimed_until = now() "
+                "WHERE status = 'PROCESSING' AND ($1::uuid IS NULL OR claimed_by = $1)",
+                owner,
+            )
+
     async def fail(self, owner: UUID, document_id: UUID, error: str) -> DocumentRecord | None:
         """Mark the claimed document FAILED with why; None when the claim was lost."""
         async with self._pool.acquire() as connection:

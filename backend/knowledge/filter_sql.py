@@ -8,9 +8,10 @@ codec), so nothing a user writes becomes SQL text.
 How the meaning is kept:
 
 - Equality with a scalar is containment, `col @> {"key": value}`, which the GIN index on
-  `chunks.metadata` serves; for scalars it is exactly JSON equality (jsonb compares numbers by value,
-  and containment does not look into arrays below the top level). Arrays and objects compare with
-  `col -> key = value`, since containment would accept a subset.
+  `chunks.metadata` serves. For a scalar under a key it is exactly JSON equality: jsonb compares
+  numbers by value, and an array under a key does not "contain" a scalar (that exception of `@>`
+  holds at the top level only). Arrays and objects compare with `col -> key = value`, since
+  containment would accept a subset.
 - Ranges check `jsonb_typeof` and compare jsonb with jsonb for numbers (numerically, by jsonb's
   ordering) and `->>` text under `COLLATE "C"` for strings (code point order in UTF-8): no cast is
   ever evaluated, so a value of another type cannot raise an error whatever order PostgreSQL picks.

@@ -71,6 +71,10 @@ class Ingester:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    async def release_all(self) -> None:
+        """End every claim (the embedded mode's start: claims left are a dead process's own)."""
+        await self._documents.release()
+
     def wake(self) -> None:
         """Look for work now (documents were added in this process)."""
         self._wake.set()
@@ -81,12 +85,17 @@ class Ingester:
             self._task = asyncio.create_task(self._run(), name="ingester")
 
     async def stop(self) -> None:
-        """Stop; a document in progress stays claimed until its claim expires, then resumes elsewhere."""
+        """Stop, and hand a document in progress back: another process (or this one's next start)
+        takes it over at once instead of when the claim lapses."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        try:
+            await self._documents.release(self.owner)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            log.warning("ingester: could not hand back its documents (%s); their claims lapse", error)
 
     async def _run(self) -> None:
         while True:

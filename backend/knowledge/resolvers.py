@@ -89,12 +89,17 @@ class KnowledgeQuery:
         *,
         collection_id: strawberry.ID,
         query: str,
-        top_k: int = 5,
+        top_k: int | None = 5,
         filter: JSON | None = None,
         mode: SearchMode = SearchMode.VECTOR,
     ) -> list[SearchHit]:
         result = await info.context.services.knowledge.search(
-            principal_of(info), collection_id, query, top_k=top_k, filter=json_value(filter), mode=mode.value
+            principal_of(info),
+            collection_id,
+            query,
+            top_k=5 if top_k is None else top_k,
+            filter=json_value(filter),
+            mode=mode.value,
         )
         if isinstance(result, NotFoundRecord):
             raise GraphQLError(result.message, extensions={"code": "NOT_FOUND"})

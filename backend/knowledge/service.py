@@ -23,6 +23,19 @@ from backend.knowledge.collections_repository import CollectionChanges, Collecti
 from backend.knowledge.documents_repository import DocumentRepository, StoredDocument
 from backend.knowledge.extraction import ExtractionError, media_type_of, precheck
 from backend.knowledge.models import ModelProblemError, model_dimension
+from backend.knowledge.offline import OFFLINE_MODEL
+from backend.knowledge.problems import (
+    EXTRACTION_CODES,
+    MAX_DESCRIPTION,
+    MAX_METADATA_BYTES,
+    MAX_QUERY_CHARS,
+    MAX_TOP_K,
+    METRICS,
+    invalid,
+    name_problems,
+    problem,
+    text_problems,
+)
 from backend.knowledge.progress import progress_stream
 from backend.knowledge.records import (
     AddedDocuments,
@@ -33,7 +46,6 @@ from backend.knowledge.records import (
     DocumentProgress,
     DocumentRecord,
     InvalidKnowledge,
-    Metric,
     NewDocument,
     SearchHit,
     SearchMode,
@@ -47,44 +59,7 @@ from engine.filters import Filter, FilterSyntaxError, parse_filter
 from engine.graph import Problem
 from engine.nodes.model_errors import PROVIDER_ERRORS, provider_failure
 from engine.ports import Embedder
-from engine.value_policy import text_problem, value_problem
-
-MAX_DESCRIPTION = 2000
-MAX_QUERY_CHARS = 2000
-MAX_TOP_K = 100
-MAX_METADATA_BYTES = 16_000
-METRICS: tuple[Metric, ...] = ("cosine", "l2", "inner_product")
-EXTRACTION_CODES = {
-    "unsupported_media_type": "UNSUPPORTED_MEDIA_TYPE",
-    "corrupt_document": "CORRUPT_DOCUMENT",
-    "empty_document": "EMPTY_DOCUMENT",
-    "too_large": "DOCUMENT_TOO_LARGE",
-}
-
-
-def _problem(code: str, message: str, path: str | None = None) -> Problem:
-    return Problem(code=code, message=message, path=path)
-
-
-def _invalid(code: str, message: str, path: str | None = None) -> InvalidKnowledge:
-    return InvalidKnowledge(problems=(_problem(code, message, path),))
-
-
-def _text_problems(value: str, path: str, *, limit: int, required: bool) -> list[Problem]:
-    unstorable = text_problem(value)
-    if unstorable is not None:
-        return [_problem("UNSTORABLE_TEXT", f"{path} {unstorable}", path)]
-    if required and not value.strip():
-        return [_problem("INVALID_VALUE", f"{path} must not be blank", path)]
-    if len(value) > limit:
-        return [
-            _problem("VALUE_TOO_LARGE", f"{path} has {len(value)} characters; the limit is {limit}", path)
-        ]
-    return []
-
-
-def _name_problems(name: str) -> list[Problem]:
-    return _text_problems(name, "name", limit=128, required=True)
+from engine.value_policy import value_problem
 
 
 @dataclass(frozen=True)
@@ -130,7 +105,7 @@ class KnowledgeService:
             return []
         known = ", ".join(sorted(self._languages))
         return [
-            _problem(
+            problem(
                 "UNKNOWN_LANGUAGE", f"no text search language {language!r}; use one of {known}", "language"
             )
         ]
@@ -163,25 +138,23 @@ class KnowledgeService:
         self, principal: Principal, request: CollectionInput
     ) -> CollectionRecord | InvalidKnowledge:
         """A new collection; its model's dimension is known or probed once."""
-        problems = _name_problems(request.name)
-        problems += _text_problems(request.description, "description", limit=MAX_DESCRIPTION, required=False)
+        problems = name_problems(request.name)
+        problems += text_problems(request.description, "description", limit=MAX_DESCRIPTION, required=False)
         problems += [
-            _problem("INVALID_VALUE", message, "chunking") for message in chunking_problems(request.chunking)
+            problem("INVALID_VALUE", message, "chunking") for message in chunking_problems(request.chunking)
         ]
         problems += await self._language_problems(request.language)
         if request.metric not in METRICS:
-            problems.append(
-                _problem("INVALID_VALUE", f"metric must be one of {', '.join(METRICS)}", "metric")
-            )
+            problems.append(problem("INVALID_VALUE", f"metric must be one of {', '.join(METRICS)}", "metric"))
         if problems:
             return InvalidKnowledge(tuple(problems))
-        model = request.model or await self._default_model(principal)
+        model = request.model or OFFLINE_MODEL
         try:
             dimension = await model_dimension(self._embedder, principal.workspace_id, model)
         except ModelProblemError as error:
-            return _invalid(error.code, str(error), "model")
+            return invalid(error.code, str(error), "model")
         if request.dimension is not None and request.dimension != dimension:
-            return _invalid(
+            return invalid(
                 "DIMENSION_MISMATCH",
                 f"{model} gives {dimension} dimensions, not {request.dimension}",
                 "dimension",
@@ -197,17 +170,10 @@ class KnowledgeService:
             chunking=request.chunking,
         )
         if created is None:
-            return _invalid(
+            return invalid(
                 "NAME_TAKEN", f"this workspace already has a collection named {request.name}", "name"
             )
         return created
-
-    async def _default_model(self, principal: Principal) -> str:
-        default = getattr(self._embedder, "default_model", None)
-        if default is None:
-            raise TypeError("the embedder has no default model")
-        model: str = await default(principal.workspace_id)
-        return model
 
     async def update(
         self, principal: Principal, collection_id: str, request: CollectionUpdate
@@ -219,15 +185,13 @@ class KnowledgeService:
             return NotFound(id=collection_id, message=f"no collection {collection_id}")
         problems: list[Problem] = []
         if request.name is not None:
-            problems += _name_problems(request.name)
+            problems += name_problems(request.name)
         if request.description is not None:
-            problems += _text_problems(
+            problems += text_problems(
                 request.description, "description", limit=MAX_DESCRIPTION, required=False
             )
         if request.chunking is not None:
-            problems += [
-                _problem("INVALID_VALUE", m, "chunking") for m in chunking_problems(request.chunking)
-            ]
+            problems += [problem("INVALID_VALUE", m, "chunking") for m in chunking_problems(request.chunking)]
         if request.language is not None:
             problems += await self._language_problems(request.language)
         next_model = None
@@ -235,7 +199,7 @@ class KnowledgeService:
             try:
                 await model_dimension(self._embedder, principal.workspace_id, request.model)
             except ModelProblemError as error:
-                problems.append(_problem(error.code, str(error), "model"))
+                problems.append(problem(error.code, str(error), "model"))
             next_model = request.model
         if problems:
             return InvalidKnowledge(tuple(problems))
@@ -249,7 +213,7 @@ class KnowledgeService:
         try:
             updated = await self.collections.update(principal.workspace_id, collection.id, changes)
         except asyncpg.UniqueViolationError:
-            return _invalid(
+            return invalid(
                 "NAME_TAKEN", f"this workspace already has a collection named {request.name}", "name"
             )
         if updated is None:
@@ -292,9 +256,9 @@ class KnowledgeService:
         if collection is None:
             return NotFound(id=collection_id, message=f"no collection {collection_id}")
         if not documents:
-            return _invalid("INVALID_VALUE", "there are no documents to add", "documents")
+            return invalid("INVALID_VALUE", "there are no documents to add", "documents")
         if len(documents) > self._limits.max_documents_per_request:
-            return _invalid(
+            return invalid(
                 "TOO_MANY_DOCUMENTS",
                 f"{len(documents)} documents in one request; "
                 f"the limit is {self._limits.max_documents_per_request}",
@@ -322,11 +286,11 @@ class KnowledgeService:
         return AddedDocuments(documents=tuple(added), refused=tuple(refused))
 
     async def _document_problem(self, document: NewDocument, path: str) -> Problem | None:
-        named = _text_problems(document.name, f"{path}.name", limit=255, required=True)
+        named = text_problems(document.name, f"{path}.name", limit=255, required=True)
         if named:
             return named[0]
         if len(document.content) > self._limits.max_document_bytes:
-            return _problem(
+            return problem(
                 "DOCUMENT_TOO_LARGE",
                 f"{document.name} has {len(document.content)} bytes; "
                 f"the limit is {self._limits.max_document_bytes}",
@@ -339,12 +303,12 @@ class KnowledgeService:
             what="the metadata",
         )
         if metadata is not None:
-            return _problem(metadata.code, f"{document.name}: {metadata.message}", f"{path}.metadata")
+            return problem(metadata.code, f"{document.name}: {metadata.message}", f"{path}.metadata")
         try:
             media_type = media_type_of(document.name, document.media_type)
             await anyio.to_thread.run_sync(precheck, document.name, media_type, document.content)
         except ExtractionError as error:
-            return _problem(EXTRACTION_CODES.get(error.code, "CORRUPT_DOCUMENT"), str(error), path)
+            return problem(EXTRACTION_CODES.get(error.code, "CORRUPT_DOCUMENT"), str(error), path)
         return None
 
     async def delete_document(self, principal: Principal, document_id: str) -> DocumentRecord | NotFound:
@@ -369,18 +333,18 @@ class KnowledgeService:
         collection = await self.get(principal, collection_id)
         if collection is None:
             return NotFound(id=collection_id, message=f"no collection {collection_id}")
-        problems = _text_problems(query, "query", limit=MAX_QUERY_CHARS, required=True)
+        problems = text_problems(query, "query", limit=MAX_QUERY_CHARS, required=True)
         if not 1 <= top_k <= MAX_TOP_K:
-            problems.append(_problem("INVALID_VALUE", f"topK must be between 1 and {MAX_TOP_K}", "topK"))
+            problems.append(problem("INVALID_VALUE", f"topK must be between 1 and {MAX_TOP_K}", "topK"))
         parsed: Filter | None = None
         if filter is not None and not isinstance(filter, dict):
-            problems.append(_problem("INVALID_FILTER", "the filter must be a JSON object", "filter"))
+            problems.append(problem("INVALID_FILTER", "the filter must be a JSON object", "filter"))
         elif filter is not None:
             try:
                 parsed = parse_filter(filter)
             except FilterSyntaxError as error:
                 problems.append(
-                    _problem("INVALID_FILTER", str(error), f"filter{error.path.removeprefix('$')}")
+                    problem("INVALID_FILTER", str(error), f"filter{error.path.removeprefix('$')}")
                 )
         if problems:
             return InvalidKnowledge(tuple(problems))
@@ -391,12 +355,12 @@ class KnowledgeService:
                     principal.workspace_id, collection.model, [query], query=True
                 )
             except PROVIDER_ERRORS as error:
-                return _invalid("EMBEDDING_FAILED", str(provider_failure(error)), "query")
+                return invalid("EMBEDDING_FAILED", str(provider_failure(error)), "query")
             except ValueError as error:
-                return _invalid("UNKNOWN_MODEL", str(error), "query")
+                return invalid("UNKNOWN_MODEL", str(error), "query")
             vector = embeddings.vectors[0]
             if len(vector) != collection.dimension:
-                return _invalid(
+                return invalid(
                     "DIMENSION_MISMATCH",
                     f"{collection.model} now gives {len(vector)} dimensions; the collection holds "
                     f"{collection.dimension}: reindex it",

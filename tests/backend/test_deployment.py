@@ -21,7 +21,8 @@ def compose() -> dict[str, Any]:
 def test_compose_runs_postgres_with_pgvector_redis_migrations_and_the_api() -> None:
     services = compose()["services"]
 
-    assert services["postgres"]["image"].startswith("pgvector/pgvector:")
+    # pgvector's image unless FLOWLOOM_POSTGRES_IMAGE names another (VectorChord's)
+    assert services["postgres"]["image"].startswith("${FLOWLOOM_POSTGRES_IMAGE:-pgvector/pgvector:")
     assert services["redis"]["image"].startswith("redis:")
     assert services["migrate"]["command"] == ["flowloom", "migrate"]
     assert services["api"]["command"][:2] == ["flowloom", "serve"]
