@@ -14,6 +14,7 @@ export default defineConfig({
     { name: 'runview', testMatch: 'runview.spec.ts', dependencies: ['first-owner'] },
     { name: 'runview-restart', testMatch: 'runview-restart.spec.ts' },
     { name: 'editor', testMatch: 'editor.spec.ts', dependencies: ['first-owner'] },
+    { name: 'knowledge', testMatch: 'knowledge.spec.ts', dependencies: ['first-owner'] },
   ],
   outputDir: 'test-results',
   workers: 1,

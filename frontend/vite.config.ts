@@ -21,14 +21,19 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             // antd alone passes Vite's 500 kB warning; its building blocks load in parallel beside it
-            { name: 'antd', test: /node_modules[\\/]antd[\\/](?!es[\\/](badge|collapse|descriptions|drawer|list|date-picker|time-picker|calendar|slider)[\\/])/ },
+            {
+              name: 'antd',
+              test: /node_modules[\\/]antd[\\/](?!es[\\/](badge|collapse|descriptions|drawer|list|date-picker|time-picker|calendar|slider|upload|progress|statistic|segmented|breadcrumb|auto-complete|input-number)[\\/])/,
+            },
             {
               name: 'antd-parts',
-              test: /node_modules[\\/](@ant-design|@rc-component(?![\\/](picker|slider|collapse|drawer)[\\/])|rc-[^\\/]+)[\\/]/,
+              test: /node_modules[\\/](@ant-design|@rc-component(?![\\/](picker|slider|collapse|drawer|upload|progress|segmented|input-number)[\\/])|rc-[^\\/]+)[\\/]/,
               priority: 5,
             },
-            // (the parts only the lazy editor's forms use — date picker, slider, collapse, drawer,
-            // descriptions, list, badge — are left out of both groups, so they stay out of the first load)
+            // (the parts only lazy pages use — the editor's forms: date picker, slider, collapse,
+            // drawer, descriptions, list, badge, number input; the Knowledge pages: upload, progress,
+            // statistic, segmented, breadcrumb, auto-complete — are left out of both groups, so they
+            // stay out of the first load)
             // graphql-js is not grouped by name: GraphiQL uses far more of it than Apollo does, and a
             // named group would pull all of that into the first load; the bundler places it by use
             { name: 'apollo', test: /node_modules[\\/](@apollo|graphql-ws|rxjs|@wry|optimism)[\\/]/ },

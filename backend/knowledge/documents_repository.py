@@ -159,10 +159,17 @@ class DocumentRepository:
     async def claim(self, owner: UUID, seconds: float) -> Claim | None:
         """Claim the oldest document waiting (or whose claim expired) for `owner`, or None.
 
-        A document claimed `MAX_ATTEMPTS` times already is marked FAILED instead: something in it
-        stops every process that tries.
+        A document whose `MAX_ATTEMPTS`th claim lapsed is marked FAILED first: something in it stops
+        every process that tries.
         """
         async with self._pool.acquire() as connection, connection.transaction():
+            await connection.execute(
+                "UPDATE documents SET status = 'FAILED', claimed_by = NULL, claimed_until = NULL, "
+                "error = $2, updated_at = now() "
+                "WHERE status = 'PROCESSING' AND claimed_until < now() AND attempts >= $1",
+                MAX_ATTEMPTS,
+                f"ingestion was interrupted {MAX_ATTEMPTS} times; delete the document and add it again",
+            )
             row = await connection.fetchrow(
                 "UPDATE documents d SET status = 'PROCESSING', claimed_by = $1, "
                 "claimed_until = now() + make_interval(secs => $2), attempts = d.attempts + 1, "
@@ -170,20 +177,12 @@ class DocumentRepository:
                 "WHERE d.id = (SELECT w.id FROM documents w JOIN collections c ON c.id = w.collection_id "
                 " WHERE (w.status = 'PENDING' OR (w.status = 'PROCESSING' AND w.claimed_until < now())) "
                 " AND c.next_model IS NULL ORDER BY w.created_at LIMIT 1 FOR UPDATE OF w SKIP LOCKED) "
-                f"RETURNING {', '.join('d.' + column for column in COLUMNS.split(', '))}, d.attempts",
+                f"RETURNING {', '.join('d.' + column for column in COLUMNS.split(', '))}",
                 owner,
                 seconds,
             )
             if row is None:
                 return None
-            if row["attempts"] > MAX_ATTEMPTS:
-                await connection.execute(
-                    "UPDATE documents SET status = 'FAILED', claimed_by = NULL, claimed_until = NULL, "
-                    "error = $2 WHERE id = $1",
-                    row["id"],
-                    f"ingestion was interrupted {MAX_ATTEMPTS} times; delete the document and add it again",
-                )
-                return await self.claim(owner, seconds)
             collection = await connection.fetchrow(
                 f"SELECT {COLLECTION_COLUMNS} FROM collections WHERE id = $1", row["collection_id"]
             )

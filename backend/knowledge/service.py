@@ -267,14 +267,14 @@ class KnowledgeService:
         accepted: list[StoredDocument] = []
         refused: list[Problem] = []
         for index, document in enumerate(documents):
-            problem = await self._document_problem(document, f"documents[{index}]")
-            if problem is not None:
-                refused.append(problem)
+            checked = await self._checked_media_type(document, f"documents[{index}]")
+            if isinstance(checked, Problem):
+                refused.append(checked)
                 continue
             accepted.append(
                 StoredDocument(
                     name=document.name,
-                    media_type=document.media_type,
+                    media_type=checked,
                     content=document.content,
                     content_hash=hashlib.sha256(document.content).hexdigest(),
                     metadata=document.metadata,
@@ -285,7 +285,9 @@ class KnowledgeService:
             self._on_added()
         return AddedDocuments(documents=tuple(added), refused=tuple(refused))
 
-    async def _document_problem(self, document: NewDocument, path: str) -> Problem | None:
+    async def _checked_media_type(self, document: NewDocument, path: str) -> str | Problem:
+        """The document's media type (by its extension first, as ingestion reads it), or why it is
+        refused."""
         named = text_problems(document.name, f"{path}.name", limit=255, required=True)
         if named:
             return named[0]
@@ -309,7 +311,7 @@ class KnowledgeService:
             await anyio.to_thread.run_sync(precheck, document.name, media_type, document.content)
         except ExtractionError as error:
             return problem(EXTRACTION_CODES.get(error.code, "CORRUPT_DOCUMENT"), str(error), path)
-        return None
+        return media_type
 
     async def delete_document(self, principal: Principal, document_id: str) -> DocumentRecord | NotFound:
         """Delete a document and its chunks."""

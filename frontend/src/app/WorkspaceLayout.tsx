@@ -9,6 +9,7 @@ const PAGES = [
   { path: 'workflows', label: 'Workflows' },
   { path: 'runs', label: 'Runs' },
   { path: 'inbox', label: 'Inbox' },
+  { path: 'knowledge', label: 'Knowledge' },
   { path: 'settings', label: 'Settings' },
 ] as const
 

@@ -73,6 +73,25 @@ function websocketUrl(): string {
   return url.toString()
 }
 
+const scopes = new WeakMap<ApolloClient, ClientScope>()
+
+/** The scope a client made by `createApolloClient` acts in (none for a test's client). */
+export function scopeOf(client: ApolloClient): ClientScope | undefined {
+  return scopes.get(client)
+}
+
+/**
+ * The headers every HTTP request of `scope` carries: the CSRF token, and the workspace it acts in.
+ * The Apollo link adds them; requests the link cannot make (a multipart upload) add the same.
+ */
+export function scopeHeaders(scope: ClientScope): Record<string, string> {
+  return {
+    'X-CSRF-Token': scope.csrfToken,
+    // no workspace yet (accepting a first invitation): the server picks the person's first one
+    ...(scope.workspace ? { 'X-Flowloom-Workspace': scope.workspace } : {}),
+  }
+}
+
 /**
  * The link that names the workspace and carries the CSRF token on every HTTP request. The session
  * itself travels in its HttpOnly cookie: the page never holds a credential of its own.
@@ -80,12 +99,7 @@ function websocketUrl(): string {
 export function scopeLink(scope: ClientScope): ApolloLink {
   return new ApolloLink((operation, forward) => {
     operation.setContext(({ headers }: { headers?: Record<string, string> }) => ({
-      headers: {
-        ...headers,
-        'X-CSRF-Token': scope.csrfToken,
-        // no workspace yet (accepting a first invitation): the server picks the person's first one
-        ...(scope.workspace ? { 'X-Flowloom-Workspace': scope.workspace } : {}),
-      },
+      headers: { ...headers, ...scopeHeaders(scope) },
     }))
     return forward(operation)
   })
@@ -148,5 +162,6 @@ export function createApolloClient(scope: ClientScope): ApolloClient {
     cache: createCache(),
   })
   attachSocketMonitor(client, monitor)
+  scopes.set(client, scope)
   return client
 }

@@ -19,6 +19,8 @@ const RunsPage = lazy(() => import('../features/runs/components/RunsPage').then(
 const InboxPage = lazy(() => import('../features/inbox/components/InboxPage').then((m) => ({ default: m.InboxPage })))
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'))
 const RunViewPage = lazy(() => import('../features/runview/components/RunViewPage'))
+const KnowledgePage = lazy(() => import('../features/knowledge/components/KnowledgePage'))
+const CollectionPage = lazy(() => import('../features/knowledge/components/CollectionPage'))
 // the workflow editor (React Flow, dagre, the schema forms): its own chunks, fetched when opened, or
 // at once when the app starts on an editor URL (a reload, a shared link), while the session loads
 let loadedEditorPage: ComponentType | null = null
@@ -99,6 +101,15 @@ export function AppRoutes() {
           }
         />
         <Route path="inbox" element={<InboxPage />} />
+        <Route path="knowledge" element={<KnowledgePage />} />
+        <Route
+          path="knowledge/:collectionId"
+          element={
+            <Suspense fallback={<Spin description="Loading the collection" />}>
+              <CollectionPage />
+            </Suspense>
+          }
+        />
         <Route path="settings" element={<Navigate to="general" replace />} />
         <Route path="settings/:tab" element={<Suspense fallback={<Spin description="Loading settings" />}><SettingsPage /></Suspense>} />
       </Route>

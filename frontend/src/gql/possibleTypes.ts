@@ -5,6 +5,11 @@
       "Refused",
       "Workspace"
     ],
+    "AddDocumentsResult": [
+      "AddedDocuments",
+      "InvalidKnowledge",
+      "NotFound"
+    ],
     "CancelRunResult": [
       "NotFound",
       "Run",
@@ -23,6 +28,10 @@
       "CreatedApiToken",
       "Refused"
     ],
+    "CreateCollectionResult": [
+      "Collection",
+      "InvalidKnowledge"
+    ],
     "CreatePasswordResetResult": [
       "NotFound",
       "PasswordResetLink",
@@ -36,8 +45,16 @@
       "Refused",
       "Workspace"
     ],
+    "DeleteCollectionResult": [
+      "DeletedCollection",
+      "NotFound"
+    ],
     "DeleteCredentialResult": [
       "DeletedCredential",
+      "NotFound"
+    ],
+    "DeleteDocumentResult": [
+      "DeletedDocument",
       "NotFound"
     ],
     "DeleteWorkflowResult": [
@@ -55,6 +72,10 @@
     "LeaveWorkspaceResult": [
       "Refused",
       "RemovedMember"
+    ],
+    "ReindexCollectionResult": [
+      "Collection",
+      "NotFound"
     ],
     "RemoveMemberResult": [
       "NotFound",
@@ -104,6 +125,11 @@
       "InvalidWorkflow",
       "MissingCredentials",
       "NodeTest",
+      "NotFound"
+    ],
+    "UpdateCollectionResult": [
+      "Collection",
+      "InvalidKnowledge",
       "NotFound"
     ],
     "UpdateWorkflowResult": [
@@ -120,6 +146,11 @@
       "Refused",
       "Workspace"
     ],
+    "AddDocumentsResult": [
+      "AddedDocuments",
+      "InvalidKnowledge",
+      "NotFound"
+    ],
     "CancelRunResult": [
       "NotFound",
       "Run",
@@ -138,6 +169,10 @@
       "CreatedApiToken",
       "Refused"
     ],
+    "CreateCollectionResult": [
+      "Collection",
+      "InvalidKnowledge"
+    ],
     "CreatePasswordResetResult": [
       "NotFound",
       "PasswordResetLink",
@@ -151,8 +186,16 @@
       "Refused",
       "Workspace"
     ],
+    "DeleteCollectionResult": [
+      "DeletedCollection",
+      "NotFound"
+    ],
     "DeleteCredentialResult": [
       "DeletedCredential",
+      "NotFound"
+    ],
+    "DeleteDocumentResult": [
+      "DeletedDocument",
       "NotFound"
     ],
     "DeleteWorkflowResult": [
@@ -170,6 +213,10 @@
     "LeaveWorkspaceResult": [
       "Refused",
       "RemovedMember"
+    ],
+    "ReindexCollectionResult": [
+      "Collection",
+      "NotFound"
     ],
     "RemoveMemberResult": [
       "NotFound",
@@ -219,6 +266,11 @@
       "InvalidWorkflow",
       "MissingCredentials",
       "NodeTest",
+      "NotFound"
+    ],
+    "UpdateCollectionResult": [
+      "Collection",
+      "InvalidKnowledge",
       "NotFound"
     ],
     "UpdateWorkflowResult": [

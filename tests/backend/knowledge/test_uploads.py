@@ -110,3 +110,18 @@ async def test_a_document_that_fails_in_the_background_says_why_and_spares_its_b
     assert (blank["name"], blank["status"]) == ("blank.pdf", "FAILED")
     assert "no text" in blank["error"]
     assert (fine["name"], fine["status"], fine["error"]) == ("fine.md", "READY", None)
+
+
+async def test_a_file_is_read_by_its_extension_whatever_type_the_client_declared(gql: GraphQLClient) -> None:
+    collection = await new_collection(gql)
+    # what curl and browsers send when they do not know a file's type
+    files: Files = [("kittens.md", b"# Kittens\n\nA kitten is a young cat.", "application/octet-stream")]
+
+    status, body = await upload(gql, collection["id"], files)
+
+    assert status == 200, body
+    assert [document["mediaType"] for document in body["data"]["uploadDocuments"]["documents"]] == [
+        "text/markdown"
+    ]
+    [document] = await documents_when_done(gql, collection["id"])
+    assert (document["status"], document["error"]) == ("READY", None)
