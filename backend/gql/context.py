@@ -14,6 +14,7 @@ from backend.accounts.digests import csrf_token
 from backend.accounts.records import Caller, Principal
 from backend.gql.api import Api
 from backend.gql.loaders import Loaders
+from engine import log_context
 
 
 class NotAuthenticatedError(Exception):
@@ -54,6 +55,7 @@ class Context(BaseContext, kw_only=True):
             )
         self.caller = caller
         self.principal = principal
+        log_context.bind_workspace(None if principal is None else principal.workspace_id)
         self.loaders = None if principal is None else Loaders.create(self.services, principal)
 
 

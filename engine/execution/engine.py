@@ -9,6 +9,7 @@ from uuid import UUID
 import anyio
 from pydantic import JsonValue
 
+from engine import log_context
 from engine.execution.execution import Execution
 from engine.execution.jobs import Message, Submission
 from engine.execution.lifecycle import cancel_transition, fail_transition, retry_transition, submit_transition
@@ -126,7 +127,8 @@ class Engine:
             await busy.wait()
         live = self._live[run_id] = _Live()
         try:
-            live.status = await self._execute(run_id, graph, live)
+            with log_context.bound(run_id=run_id):
+                live.status = await self._execute(run_id, graph, live)
             return live.status
         finally:
             del self._live[run_id]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import anyio
 from pydantic import JsonValue
 
+from engine import log_context
 from engine.dsl import Node, RetryPolicy
 from engine.execution.outcomes import SubmitOutcome
 from engine.limits import RunLimits
@@ -113,11 +114,14 @@ async def run_attempt(
         return Failure(f"no executor for node kind '{spec.type}'", retryable=False), 0
     timeout = spec.timeout_seconds
     try:
-        if timeout is None:
-            result = await executor(spec, context)
-        else:
-            with anyio.fail_after(timeout):
+        with log_context.bound(
+            run_id=context.run_id, node_id=context.node_id, workspace_id=context.workspace_id
+        ):
+            if timeout is None:
                 result = await executor(spec, context)
+            else:
+                with anyio.fail_after(timeout):
+                    result = await executor(spec, context)
     except NodeError as error:
         return failure(str(error), retryable=error.retryable), 0
     except TimeoutError as error:

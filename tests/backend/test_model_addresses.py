@@ -110,9 +110,10 @@ async def test_a_host_name_that_does_not_resolve_yet_is_accepted(
 
 PROVIDER_NODES = {
     "llm": {"model": "openai-chat:fake-model", "prompt": "hello"},
-    "embedding": {"collection": "notes", "text": "hello"},
+    "embedding": {"collection": "notes", "text": "hello", "model": "openai:text-embedding-3-small"},
 }
-"""Params of each node kind that calls a provider (the embedding node uses the workspace's OpenAI)."""
+"""Params of each node kind that calls a provider (the embedding node names an OpenAI model: by
+default it would embed offline)."""
 
 
 @pytest.mark.parametrize("kind", sorted(PROVIDER_NODES))

@@ -50,7 +50,7 @@ def test_large_dimensions_index_as_halfvec_and_beyond_that_are_searched_exactly(
 def test_a_search_repeats_the_index_expression_and_predicate() -> None:
     layout = VectorLayout(COLLECTION, generation=2, dimension=256, metric="cosine")
 
-    sql, parameters = vector_sql(layout, None)
+    sql, parameters = vector_sql(layout, None, 5)
 
     assert "c.embedding::vector(256) <=> $1::vector::vector(256)" in sql
     assert layout.predicate in sql
@@ -79,8 +79,8 @@ async def test_a_collection_past_the_threshold_gets_its_index_after_the_load_and
     assert len(hits) == 3
     record = await services.knowledge.get(tenant.principal, collection["id"])
     assert record is not None
-    sql, _ = vector_sql(services.runtime.indexes.layout(record), None)
+    sql, _ = vector_sql(services.runtime.indexes.layout(record), None, 3)
     async with services.db.pool.acquire() as connection:
-        rows = await connection.fetch(f"EXPLAIN (FORMAT TEXT) {sql}", Vector([0.1] * 256), 3)
+        rows = await connection.fetch(f"EXPLAIN (FORMAT TEXT) {sql}", Vector([0.1] * 256))
     plan = "\n".join(row[0] for row in rows)
     assert services.runtime.indexes.layout(record).index_name in plan
