@@ -70,6 +70,7 @@ bench: install-dev web ## Run the benchmarks (each prints one JSON object)
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.cli
 	$(BIN)/python -m bench.workers
+	$(BIN)/python -m bench.vectors
 	node bench/ui.mjs
 
 clean: ## Remove the virtualenv and caches

@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request
@@ -67,7 +67,8 @@ def _page_load(request: Request[Any, Any, Any]) -> bool:
     )
 
 
-def _identity_counts(request: Request[Any, Any, Any]) -> bool:
+async def _identity_counts(request: Request[Any, Any, Any]) -> bool:
+    # async on purpose: Litestar runs a sync check in a worker thread, a round trip per request
     return identity(request) is not None and not _page_load(request)
 
 
@@ -188,7 +189,11 @@ def rate_limit_stores(settings: Settings) -> dict[str, Store]:
 def rate_limit_middlewares(settings: Settings) -> list[DefineMiddleware]:
     """The limits as middleware (for `Litestar(middleware=...)`), address first; a limit of 0 is off."""
     limits: list[
-        tuple[int, Callable[[Request[Any, Any, Any]], str], Callable[[Request[Any, Any, Any]], bool] | None]
+        tuple[
+            int,
+            Callable[[Request[Any, Any, Any]], str],
+            Callable[[Request[Any, Any, Any]], Awaitable[bool]] | None,
+        ]
     ] = [
         (settings.rate_limit_per_address_per_minute, address, None),
         (settings.rate_limit_per_minute, _identity_key, _identity_counts),

