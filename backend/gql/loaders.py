@@ -10,6 +10,7 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from backend.accounts.records import Principal
+from backend.knowledge.records import CollectionStats, DocumentRecord
 from backend.workflows.records import WorkflowRecord, WorkflowVersionRecord
 from engine.records import NodeRun, RunRecord
 
@@ -31,6 +32,9 @@ class Loaders:
     """Definitions by (workflow id, version): what each run executes."""
     last_runs: DataLoader[UUID, RunRecord | None]
     """The newest run of each workflow."""
+    collection_stats: DataLoader[UUID, CollectionStats | None]
+    documents: DataLoader[UUID, DocumentRecord | None]
+    """Knowledge documents by id (search hits name theirs)."""
 
     @classmethod
     def create(cls, services: Api, principal: Principal) -> Loaders:
@@ -51,8 +55,16 @@ class Loaders:
         async def load_last_runs(ids: Sequence[UUID]) -> list[RunRecord | None]:
             return await services.runs.latest(principal, ids)
 
+        async def load_collection_stats(ids: Sequence[UUID]) -> list[CollectionStats | None]:
+            return await services.knowledge.stats(principal, ids)
+
+        async def load_documents(ids: Sequence[UUID]) -> list[DocumentRecord | None]:
+            return await services.knowledge.documents_of(principal, ids)
+
         return cls(
             workflow_versions=DataLoader(load_fn=load_versions),
+            collection_stats=DataLoader(load_fn=load_collection_stats),
+            documents=DataLoader(load_fn=load_documents),
             workflows=DataLoader(load_fn=load_workflows),
             node_runs=DataLoader(load_fn=load_node_runs),
             definitions=DataLoader(load_fn=load_definitions),

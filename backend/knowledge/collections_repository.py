@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import builtins
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 from uuid import UUID
@@ -155,30 +156,42 @@ class CollectionRepository:
             )
         return None if row is None else collection_record(row)
 
-    async def stats(self, collection: CollectionRecord, index_name: str) -> CollectionStats:
-        """Counts of documents by status and of searchable chunks, and whether the index exists."""
+    async def stats(
+        self, workspace_id: UUID, collection_ids: Sequence[UUID]
+    ) -> builtins.list[CollectionStats | None]:
+        """For each collection (in order; None when not the workspace's): counts of documents by
+        status and of searchable chunks, and whether its generation's vector index is built."""
         async with self._pool.acquire() as connection:
-            row = await connection.fetchrow(
-                "SELECT "
-                "(SELECT count(*) FROM documents WHERE collection_id = $1) AS documents, "
-                "(SELECT count(*) FROM documents WHERE collection_id = $1 AND status = 'READY') AS ready, "
-                "(SELECT count(*) FROM documents WHERE collection_id = $1 "
-                " AND status IN ('PENDING', 'PROCESSING')) AS pending, "
-                "(SELECT count(*) FROM documents WHERE collection_id = $1 AND status = 'FAILED') AS failed, "
-                "(SELECT count(*) FROM chunks WHERE collection_id = $1 AND generation = $2) AS chunks, "
-                "EXISTS (SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
-                " WHERE x.relname = $3 AND i.indisvalid) AS indexed",
-                collection.id,
-                collection.generation,
-                index_name,
+            rows = await connection.fetch(_STATS, workspace_id, list(collection_ids))
+        found = {
+            row["id"]: CollectionStats(
+                documents=row["documents"],
+                ready=row["ready"],
+                pending=row["pending"],
+                failed=row["failed"],
+                chunks=row["chunks"],
+                indexed=row["indexed"],
             )
-        if row is None:  # an aggregate query always returns its one row
-            raise RuntimeError("collection statistics returned no row")
-        return CollectionStats(
-            documents=row["documents"],
-            ready=row["ready"],
-            pending=row["pending"],
-            failed=row["failed"],
-            chunks=row["chunks"],
-            indexed=row["indexed"],
-        )
+            for row in rows
+        }
+        return [found.get(collection_id) for collection_id in collection_ids]
+
+
+_STATS = """
+SELECT c.id,
+    coalesce(d.documents, 0) AS documents, coalesce(d.ready, 0) AS ready,
+    coalesce(d.pending, 0) AS pending, coalesce(d.failed, 0) AS failed,
+    (SELECT count(*) FROM chunks k WHERE k.collection_id = c.id AND k.generation = c.generation) AS chunks,
+    EXISTS (SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+            WHERE x.relname = 'chunks_vec_' || replace(c.id::text, '-', '') || '_' || c.generation
+            AND i.indisvalid) AS indexed
+FROM collections c
+LEFT JOIN LATERAL (
+    SELECT count(*) AS documents, count(*) FILTER (WHERE status = 'READY') AS ready,
+        count(*) FILTER (WHERE status IN ('PENDING', 'PROCESSING')) AS pending,
+        count(*) FILTER (WHERE status = 'FAILED') AS failed
+    FROM documents WHERE collection_id = c.id
+) d ON true
+WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])
+"""
+"""Statistics of many collections in one statement; the index name is `VectorLayout.index_name`'s."""

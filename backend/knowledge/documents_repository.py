@@ -116,15 +116,16 @@ class DocumentRepository:
                 records.append(document_record(row))
         return records
 
-    async def get(self, workspace_id: UUID, document_id: UUID) -> DocumentRecord | None:
-        """One document of the workspace."""
+    async def many(self, workspace_id: UUID, document_ids: Sequence[UUID]) -> list[DocumentRecord | None]:
+        """Documents of the workspace by id, in order (None for the others)."""
         async with self._pool.acquire() as connection:
-            row = await connection.fetchrow(
-                f"SELECT {COLUMNS} FROM documents WHERE workspace_id = $1 AND id = $2",
+            rows = await connection.fetch(
+                f"SELECT {COLUMNS} FROM documents WHERE workspace_id = $1 AND id = ANY($2::uuid[])",
                 workspace_id,
-                document_id,
+                list(document_ids),
             )
-        return None if row is None else document_record(row)
+        found = {row["id"]: document_record(row) for row in rows}
+        return [found.get(document_id) for document_id in document_ids]
 
     async def page(self, collection_id: UUID, request: PageRequest) -> Page[DocumentRecord]:
         """A page of a collection's documents, newest first."""

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import anyio
 import asyncpg
@@ -119,14 +120,17 @@ class KnowledgeService:
         found = parse_id(collection_id)
         return None if found is None else await self.collections.get(principal.workspace_id, found)
 
-    async def document(self, principal: Principal, document_id: str) -> DocumentRecord | None:
-        """One document of the workspace (None for unknown, foreign and malformed ids)."""
-        found = parse_id(document_id)
-        return None if found is None else await self.documents.get(principal.workspace_id, found)
+    async def stats(
+        self, principal: Principal, collection_ids: Sequence[UUID]
+    ) -> builtins.list[CollectionStats | None]:
+        """How much each collection holds, in order (None for ids that are not the workspace's)."""
+        return await self.collections.stats(principal.workspace_id, collection_ids)
 
-    async def stats(self, collection: CollectionRecord) -> CollectionStats:
-        """How much the collection holds (the caller got it from this workspace)."""
-        return await self.collections.stats(collection, self._indexes.layout(collection).index_name)
+    async def documents_of(
+        self, principal: Principal, document_ids: Sequence[UUID]
+    ) -> builtins.list[DocumentRecord | None]:
+        """Documents of the workspace by id, in order (None for the others)."""
+        return await self.documents.many(principal.workspace_id, document_ids)
 
     async def documents_page(
         self, collection: CollectionRecord, request: PageRequest

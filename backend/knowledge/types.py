@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
+from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
 
 from backend.gql.common import Connection, NotFound, Problem, UserInputError
-from backend.gql.context import Info, principal_of
+from backend.gql.context import Info, loaders_of, principal_of
 from backend.knowledge import records
 from backend.knowledge.chunking import ChunkingSettings
 from backend.pagination import InvalidPageError, Page, PageRequest
@@ -145,7 +146,9 @@ class Collection:
 
     @strawberry.field(description="Counts of documents by status and of searchable chunks.")
     async def stats(self, info: Info) -> CollectionStats:
-        stats = await info.context.services.knowledge.stats(self._record)
+        stats = await loaders_of(info).collection_stats.load(self._record.id)
+        if stats is None:  # deleted since the collection was read
+            return CollectionStats(documents=0, ready=0, pending=0, failed=0, chunks=0, indexed=False)
         return CollectionStats(
             documents=stats.documents,
             ready=stats.ready,
@@ -183,6 +186,8 @@ class SearchHit:
     )
     document_name: str | None
 
+    _document_id: strawberry.Private[UUID | None]
+
     @classmethod
     def of(cls, hit: records.SearchHit) -> SearchHit:
         """Build from a hit record."""
@@ -194,13 +199,14 @@ class SearchHit:
             position=hit.position,
             document_id=None if hit.document_id is None else strawberry.ID(str(hit.document_id)),
             document_name=hit.document_name,
+            _document_id=hit.document_id,
         )
 
     @strawberry.field(description="The document the chunk comes from (null for chunks of embedding nodes).")
     async def document(self, info: Info) -> Document | None:
-        if self.document_id is None:
+        if self._document_id is None:
             return None
-        found = await info.context.services.knowledge.document(principal_of(info), self.document_id)
+        found = await loaders_of(info).documents.load(self._document_id)
         return None if found is None else Document.of(found)
 
 

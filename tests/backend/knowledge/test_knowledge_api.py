@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from backend.services import Services
 from tests.backend.conftest import GraphQLClient
 from tests.backend.knowledge.support import add_texts, documents_when_done, new_collection, search
 
@@ -134,3 +137,27 @@ async def test_deleting_a_collection_forgets_it(gql: GraphQLClient) -> None:
     assert deleted == {"__typename": "DeletedCollection", "id": collection["id"]}
     assert again["__typename"] == "NotFound"
     assert (await gql.run("Collection", id=collection["id"]))["collection"] is None
+
+
+async def test_listing_collections_with_stats_costs_the_same_statements_whatever_their_number(
+    gql: GraphQLClient, services: Services
+) -> None:
+    async def statements() -> int:
+        # the least of three: the ingester and the reconciler send statements of their own meanwhile
+        counts = []
+        for _ in range(3):
+            await asyncio.sleep(0)  # asyncpg reports statements with call_soon: let them land
+            before = services.db.statements.total
+            await gql.run("Collections")
+            await asyncio.sleep(0)
+            counts.append(services.db.statements.total - before)
+        return min(counts)
+
+    await new_collection(gql, "one")
+    await gql.run("Collections")  # warm-up: asyncpg introspects new types once
+    one = await statements()
+    for name in ("two", "three", "four"):
+        await new_collection(gql, name)
+    four = await statements()
+
+    assert four == one
