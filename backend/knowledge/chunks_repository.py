@@ -163,6 +163,17 @@ class VectorIndexes:
                 await connection.execute("RESET maintenance_work_mem")
         return True
 
+    async def ensure_when_large(self, target: VectorLayout, min_chunks: int) -> bool:
+        """`ensure` once the generation holds `min_chunks` chunks (smaller ones are searched exactly);
+        True when an index exists now."""
+        async with self._pool.acquire() as connection:
+            count = await connection.fetchval(
+                "SELECT count(*) FROM chunks WHERE collection_id = $1 AND generation = $2",
+                target.collection_id,
+                target.generation,
+            )
+        return count >= min_chunks and await self.ensure(target)
+
     async def drop(self, target: VectorLayout) -> None:
         """Drop a generation's index (after the generation was replaced or deleted)."""
         async with self._pool.acquire() as connection:

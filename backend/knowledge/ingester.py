@@ -224,19 +224,15 @@ class Ingester:
         after a bulk load, not per document (an index maintained row by row slows COPY 15 times)."""
         async with self._pool.acquire() as connection:
             row = await connection.fetchrow(
-                "SELECT c.generation, c.dimension, c.next_model, "
-                "EXISTS (SELECT 1 FROM documents d WHERE d.collection_id = c.id "
-                " AND d.status IN ('PENDING', 'PROCESSING')) AS busy, "
-                "(SELECT count(*) FROM chunks k "
-                " WHERE k.collection_id = c.id AND k.generation = c.generation) "
-                "AS chunks FROM collections c WHERE c.id = $1",
+                "SELECT c.generation, c.dimension, EXISTS (SELECT 1 FROM documents d "
+                " WHERE d.collection_id = c.id AND d.status IN ('PENDING', 'PROCESSING')) AS busy "
+                "FROM collections c WHERE c.id = $1",
                 collection.id,
             )
-        if row is None or row["busy"] or row["chunks"] < self._index_min_chunks:
+        if row is None or row["busy"]:
             return
-        await self._indexes.ensure(
-            self._indexes.layout(collection, generation=row["generation"], dimension=row["dimension"])
-        )
+        target = self._indexes.layout(collection, generation=row["generation"], dimension=row["dimension"])
+        await self._indexes.ensure_when_large(target, self._index_min_chunks)
 
     async def _publish(
         self, claim: Claim, status: DocumentStatus, done: int, total: int, error: str | None = None

@@ -89,6 +89,11 @@ class Reembedding:
             if dimension is None:
                 return
             after = rows[-1]["key"]
+        # indexed before the flip, so a large collection is never searched exactly in between
+        indexed = await self._indexes.ensure_when_large(
+            self._indexes.layout(collection, generation=new, dimension=dimension or collection.dimension),
+            self._index_min_chunks,
+        )
         async with connection.transaction():
             current = await connection.fetchrow(
                 "SELECT next_model, generation FROM collections WHERE id = $1 FOR UPDATE", collection.id
@@ -113,21 +118,7 @@ class Reembedding:
                 "DELETE FROM chunks WHERE collection_id = $1 AND generation = $2", collection.id, old
             )
         await self._indexes.drop(self._indexes.layout(collection, generation=old))
-        flipped = await self._indexes_for(collection, new, dimension or collection.dimension)
-        log.info("collection %s re-embedded with %s (index: %s)", collection.id, model, flipped)
-
-    async def _indexes_for(self, collection: CollectionRecord, generation: int, dimension: int) -> bool:
-        async with self._pool.acquire() as connection:
-            count = await connection.fetchval(
-                "SELECT count(*) FROM chunks WHERE collection_id = $1 AND generation = $2",
-                collection.id,
-                generation,
-            )
-        if count < self._index_min_chunks:
-            return False
-        return await self._indexes.ensure(
-            self._indexes.layout(collection, generation=generation, dimension=dimension)
-        )
+        log.info("collection %s re-embedded with %s (indexed: %s)", collection.id, model, indexed)
 
     async def _copy(
         self,
