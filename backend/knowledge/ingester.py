@@ -104,6 +104,11 @@ class Ingester:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 log.warning("ingester: the database failed (%s); trying again", error)
                 worked = False
+            except Exception:
+                # a bug must not stop ingestion in this process: the document keeps its claim, which
+                # lapses, and after MAX_ATTEMPTS lapses it is FAILED (DocumentRepository.claim)
+                log.exception("ingester: a step failed unexpectedly; going on")
+                worked = False
             if worked:
                 continue
             self._wake.clear()
