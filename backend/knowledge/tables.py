@@ -72,7 +72,8 @@ class ChunkRow(Table, tablename="chunks"):
     """A piece of text with its embedding, in one generation of its collection."""
 
     id = uuid_pk()
-    workspace_id = workspace_fk(Workspace)
+    # no foreign key of its own: the collection implies the workspace (m0008 says why)
+    workspace_id = UUID(index=True)
     collection_id = ForeignKey(references=Collection, on_delete=OnDelete.cascade, null=False)
     document_id = ForeignKey(references=Document, on_delete=OnDelete.cascade, null=True)
     key = Varchar(length=200)

@@ -64,6 +64,9 @@ CREATE TABLE document_sources (
 );
 
 ALTER TABLE chunks DROP CONSTRAINT unique_chunk;
+-- the collection implies the workspace (and deleting a workspace deletes its collections, so their
+-- chunks): a second foreign key costed 16 % of every bulk insert, checked row by row
+ALTER TABLE chunks DROP CONSTRAINT chunks_workspace_id_fkey;
 ALTER TABLE chunks ADD COLUMN document_id uuid REFERENCES documents (id) ON DELETE CASCADE;
 ALTER TABLE chunks ADD COLUMN position integer NOT NULL DEFAULT 0;
 ALTER TABLE chunks ADD COLUMN generation integer NOT NULL DEFAULT 1;
@@ -85,6 +88,8 @@ ALTER TABLE chunks DROP COLUMN tsv;
 ALTER TABLE chunks ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED;
 CREATE INDEX chunks_tsv ON chunks USING gin (tsv);
 ALTER TABLE chunks ADD CONSTRAINT unique_chunk UNIQUE (collection_id, key);
+ALTER TABLE chunks ADD CONSTRAINT chunks_workspace_id_fkey
+    FOREIGN KEY (workspace_id) REFERENCES workspaces (id) ON DELETE CASCADE;
 DROP TABLE IF EXISTS document_sources, documents;
 ALTER TABLE collections DROP CONSTRAINT collection_metric, DROP CONSTRAINT collection_chunk_unit,
     DROP COLUMN description, DROP COLUMN language, DROP COLUMN chunk_size, DROP COLUMN chunk_overlap,
