@@ -115,10 +115,11 @@ async def test_a_worker_stopped_with_sigterm_hands_its_runs_to_another_at_once(
 
     assert "interrupting 1 execution(s)" in first.output()
     # the node in flight at SIGTERM ran again (n0, unless starting the second worker took longer
-    # than n0's 3 s on a loaded machine): each node as many times as its attempts, one of them twice
+    # than n0's 3 s on a loaded machine); its interrupted attempt may or may not have sent its request
     attempts = await attempts_of(cluster, run["id"])
-    assert counting.counts() == {f"/c/term/{node}": count for node, count in attempts.items()}
+    seen = {node: counting.count(f"/c/term/{node}") for node in attempts}
     assert sorted(attempts.values()) == [1, 1, 2]
+    assert all(1 <= seen[node] <= attempts[node] for node in attempts), (seen, attempts)
 
 
 async def test_a_run_whose_worker_is_killed_resumes_on_another_once_its_lease_expires(
