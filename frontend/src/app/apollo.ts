@@ -5,6 +5,7 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions'
 import { OperationTypeNode } from 'graphql'
 import { createClient } from 'graphql-ws'
 import introspection from '../gql/possibleTypes'
+import { preloadedQueryLink } from './preloadedQueries'
 
 /** What every request of one client acts with: the session's CSRF token and the workspace's slug. */
 export interface ClientScope {
@@ -128,6 +129,7 @@ export function createApolloClient(scope: ClientScope): ApolloClient {
   const http = ApolloLink.from([
     sessionLink,
     scopeLink(scope),
+    preloadedQueryLink(scope.workspace),
     new HttpLink({ uri: '/graphql', credentials: 'same-origin' }),
   ])
   const monitor = new SocketMonitor()

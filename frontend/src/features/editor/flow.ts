@@ -47,6 +47,9 @@ export const ERROR_BRANCH = 'error'
 /** Branches of a human node (engine/dsl/kinds/human.py). */
 export const HUMAN_BRANCHES = ['submitted', 'timeout'] as const
 
+/** How the canvas frames the graph, at first and on "Fit view". */
+export const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.2 }
+
 const NODE_WIDTH = 200
 const NODE_HEIGHT = 64
 

@@ -2,37 +2,35 @@
 // Viewers get a read-only editor; runners may also run (and test nodes), editors and up may save.
 import { useQuery } from '@apollo/client/react'
 import { Button, Result, Spin } from 'antd'
-import { lazy, Suspense, useState, type ComponentType, type ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
 import { useSession } from '../../../app/sessionContext'
+import { LoadError } from '../../../components/LoadError'
 import { EditorWorkflowDocument, type Role } from '../../../gql/graphql'
+import { chunk, useChunk } from '../../../lib/chunk'
 import type { EditorProps } from './Editor'
 
 // this chunk is small: the editor itself (React Flow, dagre) starts loading as soon as it runs, in
 // parallel with the workflow's query, instead of after it
-let loadedScreen: ComponentType<EditorProps> | null = null
-const editorChunk = import('./EditorScreen').then((module) => {
-  loadedScreen = module.default
-  return module
-})
-const LazyEditorScreen = lazy(() => editorChunk)
+const editorScreen = chunk(() => import('./EditorScreen').then((module) => module.default))
+void editorScreen.start()
 
 const RUNNERS: readonly Role[] = ['RUNNER', 'EDITOR', 'ADMIN', 'OWNER']
 const EDITORS: readonly Role[] = ['EDITOR', 'ADMIN', 'OWNER']
 
-/**
- * The editor, rendered directly once its chunk is in (a lazy component suspends once even when its
- * chunk is loaded, and React then holds the reveal back up to 300 ms after the fallback). Chosen once
- * per mount: switching component types later would remount the editor and lose its edits.
- */
+/** The editor once its chunk is in (no Suspense, see lib/chunk); `fallback` until then. */
 function EditorMount(props: EditorProps & { fallback: ReactNode }) {
-  const [EditorScreen] = useState(() => loadedScreen ?? LazyEditorScreen)
+  const { value: EditorScreen, error } = useChunk(editorScreen)
   const { fallback, ...rest } = props
-  return (
-    <Suspense fallback={fallback}>
-      <EditorScreen {...rest} />
-    </Suspense>
-  )
+  if (error)
+    return (
+      <LoadError
+        what="The editor"
+        error={error}
+        onRetry={() => window.location.reload()}
+      />
+    )
+  return EditorScreen ? <EditorScreen {...rest} /> : fallback
 }
 
 export default function EditorPage() {
