@@ -36,6 +36,9 @@ class AuditAction(StrEnum):
     WORKSPACE_DELETED = "workspace_deleted"
     CREDENTIAL_SET = "credential_set"
     CREDENTIAL_DELETED = "credential_deleted"
+    TRIGGER_CREATED = "trigger_created"
+    TRIGGER_SECRET_ROTATED = "trigger_secret_rotated"
+    TRIGGER_DELETED = "trigger_deleted"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from backend.runs.records import (
     NodeTestRequest,
     NodeTestResult,
 )
-from backend.runs.service import storable_problems
+from backend.runs.starting import storable_problems
 from backend.workflows.records import InvalidWorkflow
 from backend.workflows.service import WorkflowService, parse_id
 from engine.execution import SingleNodeOutcome, run_single_node

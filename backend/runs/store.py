@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 import asyncpg
 import msgspec
+from asyncpg.pool import PoolConnectionProxy
 
 from backend.runs.commit_sql import COMMIT_SQL, commit_parameters, decode_usage, encode_json
 from backend.runs.group_commit import GroupCommitter, refusal, refused
@@ -69,8 +71,21 @@ TASK_COLUMNS = ", ".join(
         "created_at",
         "due_at",
         "closed_at",
+        "budget",
     ]
 )
+
+
+Connection: TypeAlias = "asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
+
+
+@dataclass(frozen=True)
+class RunOrigin:
+    """What started a run other than a person or token calling startRun: a trigger (m0009)."""
+
+    trigger_id: UUID
+    trigger_kind: str
+    """`webhook` or `schedule`."""
 
 
 def _json(raw: str | None) -> Any:
@@ -148,6 +163,7 @@ def human_task(row: Mapping[str, Any], json: Callable[[Any], Any] = _json) -> Hu
         due_at=row["due_at"],
         input=json(row["input"]),
         closed_at=row["closed_at"],
+        budget=row.get("budget"),
     )
 
 
@@ -157,6 +173,29 @@ SELECT {", ".join("r." + column for column in RUN_COLUMNS.split(", "))},
     (SELECT json_agg(t ORDER BY t.created_at) FROM human_tasks t WHERE t.run_id = r.id) AS tasks
 FROM runs r WHERE r.id = $1
 """  # noqa: S608 - only the constant column list is interpolated
+
+
+async def _insert(
+    connection: Connection, run: RunRecord, node_runs: Sequence[NodeRun], origin: RunOrigin | None
+) -> None:
+    await connection.execute(
+        "INSERT INTO runs (id, workspace_id, workflow_id, version, status, inputs, last_seq, "
+        "created_at, trigger_id, trigger_kind) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)",
+        run.id,
+        run.workspace_id,
+        run.workflow_id,
+        run.version,
+        run.status.value,
+        encode_json(run.inputs),
+        run.last_seq,
+        run.created_at,
+        None if origin is None else origin.trigger_id,
+        None if origin is None else origin.trigger_kind,
+    )
+    if node_runs:
+        # the same statement as every commit: a transition that adds rows and no events
+        transition = Transition(run, run.last_seq, tuple(node_runs))
+        await connection.fetch(COMMIT_SQL, *commit_parameters([transition], None))
 
 
 class PostgresRunStore:
@@ -170,30 +209,27 @@ class PostgresRunStore:
         self._pool = pool
         self._committer = GroupCommitter(pool, owner=owner, batches_in_flight=batches_in_flight)
 
-    async def create(self, run: RunRecord, node_runs: Sequence[NodeRun] = ()) -> None:
-        """Insert a new run and the node runs it starts from, in one transaction.
+    async def create(
+        self,
+        run: RunRecord,
+        node_runs: Sequence[NodeRun] = (),
+        *,
+        origin: RunOrigin | None = None,
+        connection: Connection | None = None,
+    ) -> None:
+        """Insert a new run and the node runs it starts from, in one transaction (the caller's, when
+        it passes its `connection`), recording its `origin`.
 
         Raises:
             UnstorableTransitionError: PostgreSQL refused what the run carries; nothing was inserted.
         """
         try:
-            async with self._pool.acquire() as connection, connection.transaction():
-                await connection.execute(
-                    "INSERT INTO runs (id, workspace_id, workflow_id, version, status, inputs, last_seq, "
-                    "created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)",
-                    run.id,
-                    run.workspace_id,
-                    run.workflow_id,
-                    run.version,
-                    run.status.value,
-                    encode_json(run.inputs),
-                    run.last_seq,
-                    run.created_at,
-                )
-                if node_runs:
-                    # the same statement as every commit: a transition that adds rows and no events
-                    transition = Transition(run, run.last_seq, tuple(node_runs))
-                    await connection.fetch(COMMIT_SQL, *commit_parameters([transition], None))
+            if connection is not None:
+                async with connection.transaction():  # a savepoint inside the caller's transaction
+                    await _insert(connection, run, node_runs, origin)
+                return
+            async with self._pool.acquire() as acquired, acquired.transaction():
+                await _insert(acquired, run, node_runs, origin)
         except Exception as exc:
             if refused(exc):
                 raise refusal(exc) from exc

@@ -11,6 +11,7 @@ function run(id: string, status: 'RUNNING' | 'FAILED' | 'SUCCEEDED') {
     startedAt: null,
     finishedAt: null,
     workflow: { id: 'w', name: 'W' },
+    trigger: null,
   }
 }
 

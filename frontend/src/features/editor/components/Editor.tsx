@@ -1,15 +1,7 @@
 // The workflow editor: palette, canvas, node panel, problems and toolbar, over one definition held in
 // an undo history. The canvas mirrors the definition (useFlowElements); every edit goes through `apply`.
 import { useMutation } from '@apollo/client/react'
-import {
-  Background,
-  Controls,
-  ReactFlow,
-  useReactFlow,
-  type Connection,
-  type OnSelectionChangeParams,
-} from '@xyflow/react'
-import '@xyflow/react/dist/style.css'
+import { useReactFlow, type Connection, type OnSelectionChangeParams } from '@xyflow/react'
 import { Alert, App, Button, Badge, Empty, List, Space, Spin, Tooltip, Typography } from 'antd'
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react'
 import { useNavigate } from 'react-router'
@@ -18,6 +10,7 @@ import { defaultParams } from '../defaults'
 import {
   autoLayout,
   connect,
+  FIT_VIEW_OPTIONS,
   nextNodeId,
   parseDefinition,
   pasteNodes,
@@ -31,22 +24,19 @@ import {
   type FlowNode,
 } from '../flow'
 import { canRedo, canUndo, commit, createHistory, redo, undo, type History } from '../history'
-import { useFlowElements } from '../hooks/useFlowElements'
 import { useValidation } from '../hooks/useValidation'
 import { placeProblem, problemCounts, type ProblemLike } from '../problems'
+import { Canvas } from './Canvas'
 import { NodePanel } from './NodePanel'
-import { nodeTypes } from './nodeTypes'
 import { DRAG_TYPE, Palette, type NodeKind } from './Palette'
 import { ShortcutsDialog } from './ShortcutsDialog'
 import { WorkflowName } from './WorkflowName'
 
 const VersionHistory = lazy(() => import('./VersionHistory'))
 const RunDialog = lazy(() => import('./RunDialog'))
+const TriggersDrawer = lazy(() => import('../../triggers/components/TriggersDrawer'))
 
 type Workflow = NonNullable<EditorWorkflowQuery['workflow']>
-const PRO_OPTIONS = { hideAttribution: true }
-const DELETE_KEYS = ['Delete', 'Backspace']
-const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.2 }
 
 function clean<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T
@@ -79,6 +69,7 @@ export function Editor({ workflow, kinds, workspace, canEdit, canRun }: EditorPr
   // the server's refusal of a save holds until the next edit
   const saveProblems = refusal?.definition === definition ? refusal.problems : null
   const [historyOpen, setHistoryOpen] = useState(false)
+  const [triggersOpen, setTriggersOpen] = useState(false)
   const [runOpen, setRunOpen] = useState(false)
   const [helpOpen, setHelpOpen] = useState(false)
   const clipboard = useRef<{ nodes: DefNode[]; edges: DefEdge[] } | null>(null)
@@ -89,7 +80,6 @@ export function Editor({ workflow, kinds, workspace, canEdit, canRun }: EditorPr
   const kindsByName = useMemo(() => new Map(kinds.map((kind) => [kind.kind, kind])), [kinds])
   const placed = useMemo(() => problems.map((problem) => placeProblem(problem, definition)), [problems, definition])
   const counts = useMemo(() => problemCounts(placed), [placed])
-  const { nodes, edges, onNodesChange, onEdgesChange } = useFlowElements(definition, titles, counts, selection)
   const selectedId = selection.size === 1 ? [...selection][0] : null
   const selectedNode = selectedId ? definition.nodes.find((node) => node.id === selectedId) : undefined
 
@@ -324,6 +314,7 @@ export function Editor({ workflow, kinds, workspace, canEdit, canRun }: EditorPr
           )}
           <Button onClick={() => void flow.fitView(FIT_VIEW_OPTIONS)}>Fit view</Button>
           <Button onClick={() => setHistoryOpen(true)}>Versions</Button>
+          <Button onClick={() => setTriggersOpen(true)}>Triggers</Button>
           <Button onClick={() => setHelpOpen(true)}>Shortcuts</Button>
           {canRun && (
             <Button type={canEdit ? 'default' : 'primary'} onClick={() => setRunOpen(true)}>
@@ -335,28 +326,17 @@ export function Editor({ workflow, kinds, workspace, canEdit, canRun }: EditorPr
       <div className="editor-body">
         <Palette kinds={kinds} disabled={readOnly} onAdd={addNode} />
         <div className="editor-canvas" ref={canvas} onDrop={onDrop} onDragOver={onDragOver}>
-          <ReactFlow<FlowNode, FlowEdge>
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
+          <Canvas
+            definition={definition}
+            titles={titles}
+            problems={counts}
+            selection={selection}
+            canEdit={canEdit}
             onConnect={onConnect}
             onSelectionChange={onSelectionChange}
             onNodeDragStop={onNodeDragStop}
             onDelete={onDelete}
-            nodesDraggable={canEdit}
-            nodesConnectable={canEdit}
-            deleteKeyCode={canEdit ? DELETE_KEYS : null}
-            fitView
-            fitViewOptions={FIT_VIEW_OPTIONS}
-            minZoom={0.1}
-            proOptions={PRO_OPTIONS}
-            aria-label="Workflow canvas"
-          >
-            <Background />
-            <Controls showInteractive={false} />
-          </ReactFlow>
+          />
           {definition.nodes.length === 0 && (
             <div className="editor-empty">
               <Empty description={canEdit ? 'An empty workflow: drag a node from the palette, or press one to add it.' : 'This workflow has no nodes.'} />
@@ -423,6 +403,7 @@ export function Editor({ workflow, kinds, workspace, canEdit, canRun }: EditorPr
             }}
           />
         )}
+        {triggersOpen && <TriggersDrawer workflowId={workflow.id} canEdit={canEdit} onClose={() => setTriggersOpen(false)} />}
         {runOpen && (
           <RunDialog
             workflowId={workflow.id}

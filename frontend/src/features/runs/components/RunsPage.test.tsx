@@ -8,7 +8,9 @@ import { OWNER_SESSION, renderAt } from '../../../test/render'
 import { RUNS_PAGE } from '../constants'
 import { RunsPage } from './RunsPage'
 
-function run(id: string, workflow: string, status: RunStatus, finishedAt: string | null = null) {
+type TriggerRef = { __typename: 'TriggerRef'; id: string; kind: 'WEBHOOK' | 'SCHEDULE'; name: string | null }
+
+function run(id: string, workflow: string, status: RunStatus, finishedAt: string | null = null, trigger: TriggerRef | null = null) {
   return {
     __typename: 'Run' as const,
     id,
@@ -18,6 +20,7 @@ function run(id: string, workflow: string, status: RunStatus, finishedAt: string
     startedAt: '2026-12-01T10:00:01Z',
     finishedAt,
     workflow: { __typename: 'Workflow' as const, id: `w-${workflow}`, name: workflow },
+    trigger,
   }
 }
 
@@ -64,6 +67,15 @@ describe('RunsPage', () => {
     expect(rows.map((row) => row.textContent)).toEqual([expect.stringMatching(/^NightlyRUNNING/), expect.stringMatching(/^SeedSUCCEEDED/)])
     expect(within(rows[0]).getByLabelText('not yet')).toBeInTheDocument()
     expect(within(rows[1]).getByRole('link', { name: 'Run of Seed, SUCCEEDED' })).toHaveAttribute('href', '/w/default/runs/1')
+  })
+
+  it('says which webhook or schedule started a run', async () => {
+    const nightly: TriggerRef = { __typename: 'TriggerRef', id: 't1', kind: 'SCHEDULE', name: 'Every night' }
+    const gone: TriggerRef = { __typename: 'TriggerRef', id: 't2', kind: 'WEBHOOK', name: null }
+    renderPage([listing([run('3', 'Nightly', 'RUNNING', null, nightly), run('2', 'Hook', 'RUNNING', null, gone), run('1', 'Seed', 'RUNNING')]), quiet()])
+    expect(await screen.findByRole('row', { name: /Nightly.*Schedule: Every night/ })).toBeInTheDocument()
+    expect(screen.getByRole('row', { name: /Hook.*Webhook \(deleted\)/ })).toBeInTheDocument()
+    expect(screen.getByRole('row', { name: /Seed.*manually/ })).toBeInTheDocument()
   })
 
   it('says so when there are no runs', async () => {

@@ -9,7 +9,14 @@ function When({ value }: { value: string | null | undefined }) {
   return <DateTime value={value} empty="not yet" exact />
 }
 
-/** Runs newest first: workflow, status, when it started and finished. */
+/** What started a run: a webhook or schedule by name, or a person (or token) when no trigger did. */
+function StartedBy({ trigger }: { trigger: RunRowFieldsFragment['trigger'] }) {
+  if (!trigger) return <span>manually</span>
+  const kind = trigger.kind === 'WEBHOOK' ? 'Webhook' : 'Schedule'
+  return <span>{trigger.name ? `${kind}: ${trigger.name}` : `${kind} (deleted)`}</span>
+}
+
+/** Runs newest first: workflow, status, what started it, when it started and finished. */
 export function RunsTable({
   runs,
   loading,
@@ -36,6 +43,7 @@ export function RunsTable({
       width: 140,
       render: (status: RunStatus) => <RunStatusTag status={status} />,
     },
+    { title: 'Started by', key: 'trigger', width: 200, render: (_: unknown, run) => <StartedBy trigger={run.trigger} /> },
     { title: 'Started', dataIndex: 'startedAt', width: 240, render: (value: string | null) => <When value={value} /> },
     { title: 'Finished', dataIndex: 'finishedAt', width: 240, render: (value: string | null) => <When value={value} /> },
   ]
