@@ -172,3 +172,47 @@ class VectorStore(Protocol):
             DimensionMismatchError: `vector` does not have the collection's dimension.
         """
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class SpendRequest:
+    """A model call about to be made, for a `BudgetGuard` to let through or hold."""
+
+    workspace_id: UUID
+    run_id: UUID
+    node_id: str
+    model: str
+    estimate_usd: float
+    """What the call is expected to cost (`engine.budgets.estimate`)."""
+    run_cost_usd: float
+    """What the run has cost so far, as the executing engine knows it."""
+    approvals: Mapping[str, int] = field(default_factory=dict)
+    """How often a hold on each budget (by key) was approved in this run: each approval extends
+    the run's allowance on that budget by one more limit (`engine.budgets.allowance`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetExceeded:
+    """The budget a model call would exceed, and where it stands."""
+
+    budget: str
+    """The budget's key (the backend: its id); approvals of holds on it are counted by it."""
+    description: str
+    """What the budget is, for people: "the workspace's daily budget"."""
+    limit_usd: float
+    allowance_usd: float
+    """The limit, extended by this run's approvals on the budget."""
+    spent_usd: float
+    """What the budget has counted so far (this run's cost for a per-run budget)."""
+
+
+class BudgetGuard(Protocol):
+    """Cost budgets: whether a model call may go ahead."""
+
+    async def check(self, request: SpendRequest) -> BudgetExceeded | None:
+        """None when the call fits every budget that applies; else the (first) budget it would exceed.
+
+        A call exceeds a budget when what the budget counted plus the call's estimate is above the
+        run's allowance on it, or what it counted already reached the allowance (`engine.budgets`).
+        """
+        ...

@@ -88,12 +88,18 @@ class Usage:
     input_tokens: int = 0
     output_tokens: int = 0
     requests: int = 0
+    cost_usd: float = 0.0
+    """What the tokens cost, by `engine.pricing` (0 for local models and models it does not know)."""
+    unpriced: bool = False
+    """Some of the tokens are of a model the price table does not know (counted at 0)."""
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             self.input_tokens + other.input_tokens,
             self.output_tokens + other.output_tokens,
             self.requests + other.requests,
+            self.cost_usd + other.cost_usd,
+            self.unpriced or other.unpriced,
         )
 
 
@@ -171,6 +177,8 @@ class HumanTask:
     """When the task times out (the node then takes its `timeout` branch); None waits forever."""
     input: JsonValue = None
     closed_at: datetime | None = None
+    budget: str | None = None
+    """Set when the task is a budget hold (`engine.budgets`): the key of the budget it asks to exceed."""
 
 
 class Transition(NamedTuple):

@@ -14,6 +14,7 @@ import pytest
 from backend.db.embedded import get_server  # imported there with its import-time warning silenced
 from backend.services import Services
 from backend.settings import Settings
+from engine.pricing import ModelPrice
 from tests.cluster import cluster
 from tests.redis_server import redis_server
 from tests.servers.fixtures import _counting_session, _openai_session, counting, openai_api
@@ -73,6 +74,8 @@ def settings(postgres_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         # every test client is 127.0.0.1 and tests poll fast: tests of the limits set their own
         rate_limit_per_minute=0,
         rate_limit_per_address_per_minute=0,
+        # a priced model of the fake OpenAI server: $0.001 an input token (tests/backend/test_costs.py)
+        model_prices={"fake-priced": ModelPrice(input=1000.0, output=2000.0)},
     )
 
 

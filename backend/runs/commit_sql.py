@@ -55,12 +55,12 @@ WITH r AS (
     JOIN r ON r.id = x.run_id
 ), h AS (
     INSERT INTO human_tasks (workspace_id, run_id, node_id, iteration, prompt, schema, status, input,
-        created_at, due_at, closed_at)
+        created_at, due_at, closed_at, budget)
     SELECT r.workspace_id, x.run_id, x.node_id, x.iteration, x.prompt, x.schema, x.status, x.input,
-        x.created_at, x.due_at, x.closed_at
+        x.created_at, x.due_at, x.closed_at, x.budget
     FROM json_to_recordset($4::json) AS x(run_id uuid, node_id text, iteration int, prompt text,
         schema jsonb, status text, input jsonb, created_at timestamptz, due_at timestamptz,
-        closed_at timestamptz)
+        closed_at timestamptz, budget text)
     JOIN r ON r.id = x.run_id
     ON CONFLICT (run_id, node_id, iteration) DO UPDATE SET status = EXCLUDED.status,
         input = EXCLUDED.input, due_at = EXCLUDED.due_at, closed_at = EXCLUDED.closed_at
@@ -76,23 +76,35 @@ def encode_json(value: object) -> str | None:
     return None if value is None else _encode(value).decode()
 
 
-def usage_document(usage: Usage) -> dict[str, int] | None:
-    """Usage as stored: NULL when nothing was spent."""
+def usage_document(usage: Usage) -> dict[str, int | float | bool] | None:
+    """Usage as stored: NULL when nothing was spent. The cost (`cost_usd`, and `unpriced` when a
+    model had no price) is read by the generated `cost_usd` columns of runs and node runs (m0010)."""
     if usage == NO_USAGE:
         return None
-    return {
+    document: dict[str, int | float | bool] = {
         "input_tokens": usage.input_tokens,
         "output_tokens": usage.output_tokens,
         "requests": usage.requests,
     }
+    if usage.cost_usd:
+        document["cost_usd"] = usage.cost_usd
+    if usage.unpriced:
+        document["unpriced"] = True
+    return document
 
 
-def decode_usage(raw: str | dict[str, int] | None) -> Usage:
+def decode_usage(raw: str | dict[str, Any] | None) -> Usage:
     """Usage as loaded (jsonb text, or already decoded inside a JSON aggregate)."""
     if raw is None:
         return NO_USAGE
     data = msgspec.json.decode(raw) if isinstance(raw, str) else raw
-    return Usage(data["input_tokens"], data["output_tokens"], data["requests"])
+    return Usage(
+        data["input_tokens"],
+        data["output_tokens"],
+        data["requests"],
+        float(data.get("cost_usd", 0.0)),
+        bool(data.get("unpriced", False)),
+    )
 
 
 def commit_parameters(
@@ -159,6 +171,7 @@ def commit_parameters(
                 "created_at": task.created_at,
                 "due_at": task.due_at,
                 "closed_at": task.closed_at,
+                "budget": task.budget,
             }
             for task in transition.tasks
         )

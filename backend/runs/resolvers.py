@@ -6,6 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from backend.accounts.roles import Permission
+from backend.costs.records import InvalidBudgetError
 from backend.gql.common import Connection, UserInputError, json_value
 from backend.gql.context import Info, principal_of
 from backend.gql.permissions import requires
@@ -80,13 +81,28 @@ class RunQuery:
 @strawberry.type
 class RunMutation:
     @strawberry.mutation(
-        description="Run a workflow's current version; the run executes in the background.",
+        description="Run a workflow's current version; the run executes in the background. "
+        "`budgetUsd` gives the run a budget of its own: a model call that would exceed it waits for "
+        "approval (a human task), like the workspace's and workflow's budgets.",
         extensions=requires(Permission.RUN),
     )
     async def start_run(
-        self, info: Info, workflow_id: strawberry.ID, inputs: JSON | None = None
+        self,
+        info: Info,
+        workflow_id: strawberry.ID,
+        inputs: JSON | None = None,
+        budget_usd: float | None = None,
     ) -> StartRunResult:
-        result = await info.context.services.runs.start(principal_of(info), workflow_id, json_value(inputs))
+        services = info.context.services
+        if budget_usd is None:
+            result = await services.runs.start(principal_of(info), workflow_id, json_value(inputs))
+        else:
+            try:
+                result = await services.costs.start_capped_run(
+                    principal_of(info), workflow_id, json_value(inputs), budget_usd
+                )
+            except InvalidBudgetError as exc:
+                raise UserInputError(str(exc)) from exc
         return Run.of(result) if isinstance(result, records.RunRecord) else problem_type(result)
 
     @strawberry.mutation(

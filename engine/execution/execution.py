@@ -21,6 +21,7 @@ from engine.execution.journal import Journal
 from engine.execution.mailbox import Mailbox
 from engine.execution.plan import Plan
 from engine.execution.scheduler import Scheduler
+from engine.execution.spend import budget_hold
 from engine.nodes.base import ExecutorFunction, NodeServices
 from engine.ports import EventSink, RunStore
 from engine.records import EventType, RunEvent, RunState, RunStatus, StaleRunError, UnstorableTransitionError
@@ -189,7 +190,12 @@ class Execution:
     async def _perform(self, job: Job) -> None:
         if isinstance(job, Attempt):
             spec = self._plan.nodes[job.node_id]
-            context = AttemptContext(self.scope, job.node_id, job.iteration, job.attempt, job.input)
+            scope = self.scope
+            if spec.type == "llm":
+                job.result = await budget_hold(spec, job, scope, self.journal.usage, self.scheduler.approvals)
+                if job.result is not None:
+                    return
+            context = AttemptContext(scope, job.node_id, job.iteration, job.attempt, job.input)
             job.result, job.output_bytes = await run_attempt(self._executors.get(spec.type), spec, context)
             if self._deltas:
                 # A node's deltas go out before its completion does.

@@ -82,4 +82,5 @@ def closed_task(task: HumanTask, value: JsonValue, now: datetime) -> HumanTask:
         task.due_at,
         value,
         now,
+        task.budget,
     )

@@ -23,13 +23,17 @@ def usage_data(usage: Usage) -> dict[str, JsonValue]:
         usage: Tokens and requests.
 
     Returns:
-        `{"inputTokens", "outputTokens", "requests"}`.
+        `{"inputTokens", "outputTokens", "requests"}`, and `costUsd` once the usage costs something
+        (whether a model had no price is the node run's to say: `NodeRun.cost.priced`).
     """
-    return {
+    data: dict[str, JsonValue] = {
         "inputTokens": usage.input_tokens,
         "outputTokens": usage.output_tokens,
         "requests": usage.requests,
     }
+    if usage.cost_usd:
+        data["costUsd"] = usage.cost_usd
+    return data
 
 
 class Journal:

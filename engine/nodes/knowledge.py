@@ -4,6 +4,7 @@ and the LLM's retrieve tool."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from pydantic import JsonValue
 
@@ -26,17 +27,19 @@ async def embed(
         query: Whether the texts are search queries.
 
     Returns:
-        One vector per text.
+        One vector per text, and their usage priced by the embedding model.
 
     Raises:
         NodeError: A text is blank (not retryable), or the provider failed.
     """
     if any(not text.strip() for text in texts):
         raise NodeError("there is no text to embed (it rendered empty)", retryable=False)
+    services = context.services
     try:
-        return await context.services.embedder.embed(context.workspace_id, model, texts, query=query)
+        embeddings = await services.embedder.embed(context.workspace_id, model, texts, query=query)
     except PROVIDER_ERRORS as error:
         raise provider_failure(error) from error
+    return replace(embeddings, usage=services.prices.priced(embeddings.model, embeddings.usage))
 
 
 def hit_output(hit: Hit) -> JsonValue:

@@ -107,4 +107,5 @@ async def execute(spec: LlmNode, context: NodeContext) -> NodeResult:
             )
     except PROVIDER_ERRORS as error:
         raise provider_failure(error) from error
-    return NodeResult(output=output, usage=usage_of(usage) + spend.usage)
+    priced = context.services.prices.priced(params.model, usage_of(usage))
+    return NodeResult(output=output, usage=priced + spend.usage)

@@ -102,6 +102,22 @@ async def test_a_commit_makes_the_run_its_node_runs_events_and_tasks_durable_tog
     assert await run_store.events(run.id) == list(events)
 
 
+async def test_costs_and_budget_holds_are_stored_as_committed(run_store: RunStoreSubject) -> None:
+    run = await _created(run_store)
+    usage = Usage(3, 4, 1, cost_usd=0.0123, unpriced=True)
+    row = NodeRun(run.id, "n1", 0, NodeStatus.WAITING, 1, None, None, None, None, usage, NOW)
+    schema: JsonValue = {"type": "object"}
+    task = HumanTask(run.id, run.workspace_id, "n1", 0, "Over?", schema, TaskStatus.OPEN, NOW, budget="b1")
+    events = _events(run, EventType.RUN_STARTED, EventType.NODE_WAITING)
+    after = _after(run, events, status=RunStatus.WAITING, started_at=NOW, usage=usage)
+
+    await run_store.store.commit(Transition(after, 0, (row,), events, (task,)))
+
+    state = await run_store.store.load(run.id)
+    assert state is not None
+    assert (state.run.usage, state.node_runs, state.tasks) == (usage, (row,), (task,))
+
+
 async def test_a_commit_from_an_outdated_seq_is_refused_and_changes_nothing(
     run_store: RunStoreSubject,
 ) -> None:

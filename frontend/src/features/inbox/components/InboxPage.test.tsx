@@ -23,6 +23,7 @@ function task(runId: string, prompt: string, schema: unknown = APPROVE, status: 
     createdAt: '2026-12-01T10:00:00Z',
     dueAt: null,
     closedAt: null,
+    budgetHold: false,
   }
 }
 
@@ -73,6 +74,7 @@ describe('InboxPage', () => {
         output: null,
         error: null,
         usage: null,
+        cost: { __typename: 'Cost', usd: 0, priced: true },
         createdAt: '2026-12-01T10:00:00Z',
         startedAt: '2026-12-01T10:00:00Z',
         finishedAt: null,
@@ -123,6 +125,15 @@ describe('InboxPage', () => {
     await user.paste('{"n": 1}')
     await user.click(within(card).getByRole('button', { name: 'Submit answer' }))
     expect(await within(card).findByRole('alert')).toHaveTextContent('This task is no longer open')
+  })
+
+  it('shows a budget hold under a short title, with the cost so far and an approval box', async () => {
+    const prompt = 'Budget check: node n2 is about to call openai:gpt-4o. This run has cost $0.0080.'
+    const schema = { type: 'object', properties: { approve: { type: 'boolean', title: 'Approve the spend' } }, required: ['approve'] }
+    renderPage([open({ ...task('r1', prompt, schema), nodeId: 'n2', budgetHold: true }), quiet()])
+    const card = await screen.findByRole('region', { name: 'Budget approval for “n2”' })
+    expect(card).toHaveTextContent('This run has cost $0.0080.')
+    expect(await within(card).findByRole('checkbox', { name: 'Approve the spend' })).toBeInTheDocument()
   })
 
   it('shows viewers the tasks without a way to answer', async () => {

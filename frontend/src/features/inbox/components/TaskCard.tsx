@@ -26,7 +26,8 @@ export function TaskCard({
   onAnswer: (answer: unknown) => void
 }) {
   const { workspace = '' } = useParams()
-  const title = task.prompt || `Input for “${task.nodeId}”`
+  // a budget hold's prompt is a paragraph on the cost so far: it reads below a short title
+  const title = task.budgetHold ? `Budget approval for “${task.nodeId}”` : task.prompt || `Input for “${task.nodeId}”`
   return (
     <Card
       title={<span>{title}</span>}
@@ -38,6 +39,7 @@ export function TaskCard({
         Run {task.runId}, node “{task.nodeId}”
         {task.dueAt ? `, due ${new Date(task.dueAt).toLocaleString()}` : ''}
       </Typography.Paragraph>
+      {task.budgetHold ? <Typography.Paragraph>{task.prompt}</Typography.Paragraph> : null}
       {problem ? (
         <Alert
           type="error"

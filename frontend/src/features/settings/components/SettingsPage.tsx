@@ -2,6 +2,7 @@ import { Flex, Tabs, Typography } from 'antd'
 import { Navigate, useNavigate, useParams } from 'react-router'
 import { can } from '../roles'
 import { useCurrentWorkspace } from '../hooks/useWorkspaceRole'
+import { BudgetsTab } from './BudgetsTab'
 import { CredentialsTab } from './CredentialsTab'
 import { GeneralTab } from './GeneralTab'
 import { MembersTab } from './MembersTab'
@@ -20,6 +21,7 @@ export default function SettingsPage() {
     { key: 'general', label: 'General', children: <GeneralTab /> },
     { key: 'members', label: 'Members', children: <MembersTab /> },
     { key: 'credentials', label: 'Credentials', children: <CredentialsTab /> },
+    { key: 'budgets', label: 'Budgets', children: <BudgetsTab /> },
     ...(can(role, 'manage') ? [{ key: 'tokens', label: 'API tokens', children: <TokensTab /> }] : []),
   ]
   if (!items.some((item) => item.key === tab)) return <Navigate to={`/w/${workspace}/settings/general`} replace />
