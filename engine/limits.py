@@ -27,3 +27,6 @@ class RunLimits:
     """Largest text one template may render (UTF-8 bytes)."""
     template_cpu_seconds: float = 1.0
     """CPU time one template rendering may use before it fails its node."""
+    max_event_output_bytes: int = 65_536
+    """Largest node output (UTF-8 JSON) copied into its NODE_SUCCEEDED event; a larger one is
+    referenced there instead (`outputRef`, see `engine.execution.output_refs`); 0 always copies."""

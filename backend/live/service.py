@@ -28,7 +28,16 @@ class LiveService:
 
     async def run_events(self, principal: Principal, run_id: UUID, after_seq: int) -> AsyncIterator[RunEvent]:
         """The run's events after `after_seq`, replayed then live, until it ends (the caller checked
-        that the run is the workspace's)."""
+        that the run is the workspace's).
+
+        Retention may have deleted a finished run's events: the replay starts after the last seq
+        pruned and returns what is left, and ends at once when nothing is left of a finished run.
+        """
+        floor = await self._runs.event_floor(principal.workspace_id, run_id)
+        if floor is not None:
+            after_seq = max(after_seq, floor.pruned_seq)
+            if floor.finished and after_seq >= floor.last_seq:
+                return
 
         async def stored(after: int) -> list[RunEvent]:
             return await self._runs.events(principal.workspace_id, run_id, after)

@@ -6,6 +6,7 @@ Writes of run state go through the engine and `PostgresRunStore`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ import asyncpg
 import msgspec
 
 from backend.pagination import Cursor, Page, PageRequest
+from backend.runs.retention_records import EventFloor, RunRetention
 from backend.runs.store import NODE_COLUMNS, RUN_COLUMNS, TASK_COLUMNS, human_task, node_run, run_record
 from engine.records import EventType, HumanTask, NodeRun, RunEvent, RunRecord, RunStatus, TaskStatus
 
@@ -156,3 +158,49 @@ class RunRepository:
                 "SELECT lease_owner FROM runs WHERE id = $1 AND lease_expires_at > now()", run_id
             )
         return owner
+
+    async def node_data_pruned(self, run_id: UUID) -> bool:
+        """Whether retention pruned (or is pruning) the run's node inputs and outputs."""
+        async with self._pool.acquire() as connection:
+            pruned = await connection.fetchval(
+                "SELECT node_data_pruned_at IS NOT NULL FROM runs WHERE id = $1", run_id
+            )
+        return bool(pruned)
+
+    async def event_floor(self, workspace_id: UUID, run_id: UUID) -> EventFloor | None:
+        """Whether the run finished, its last seq, and up to which seq its events were pruned."""
+        async with self._pool.acquire() as connection:
+            row = await connection.fetchrow(
+                "SELECT status, last_seq, events_pruned_seq FROM runs WHERE id = $1 AND workspace_id = $2",
+                run_id,
+                workspace_id,
+            )
+        if row is None:
+            return None
+        return EventFloor(RunStatus(row["status"]).terminal, row["last_seq"], row["events_pruned_seq"])
+
+    async def retention(self, workspace_id: UUID, run_ids: Sequence[UUID]) -> dict[UUID, RunRetention]:
+        """What retention took from each run that it took something from (one statement)."""
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT r.id, r.events_pruned_at, r.events_pruned_seq, r.node_data_pruned_at, "
+                "CASE WHEN r.node_data_pruned_at IS NOT NULL THEN (SELECT json_agg(json_build_array("
+                "n.node_id, n.iteration, n.pruned_at)) FROM node_runs n "
+                "WHERE n.run_id = r.id AND n.pruned_at IS NOT NULL) END AS nodes "
+                "FROM runs r WHERE r.workspace_id = $1 AND r.id = ANY($2::uuid[]) "
+                "AND (r.events_pruned_at IS NOT NULL OR r.node_data_pruned_at IS NOT NULL)",
+                workspace_id,
+                list(run_ids),
+            )
+        return {
+            row["id"]: RunRetention(
+                events_pruned_at=row["events_pruned_at"],
+                events_pruned_seq=row["events_pruned_seq"],
+                node_data_pruned_at=row["node_data_pruned_at"],
+                pruned_node_runs={
+                    (node_id, iteration): datetime.fromisoformat(at)
+                    for node_id, iteration, at in msgspec.json.decode(row["nodes"] or "[]")
+                },
+            )
+            for row in rows
+        }

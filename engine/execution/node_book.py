@@ -15,6 +15,7 @@ from engine.dsl import ERROR_BRANCH
 from engine.execution.human_input import closed_task
 from engine.execution.jobs import Attempt, DueTimer, Job
 from engine.execution.journal import Journal, usage_data
+from engine.execution.output_refs import input_fields, output_fields
 from engine.execution.plan import Plan
 from engine.nodes.base import HumanWait
 from engine.records import (
@@ -47,8 +48,11 @@ class NodeBook:
         latest: dict[str, NodeRun],
         outputs: dict[str, JsonValue],
         waits: dict[str, HumanTask],
+        inline_max: int = 0,
     ) -> None:
-        """Continue from the recorded `latest` node runs, `outputs` and open `waits` of `run`."""
+        """Continue from the recorded `latest` node runs, `outputs` and open `waits` of `run`;
+        outputs larger than `inline_max` bytes are referenced from their events (`output_refs`)."""
+        self.inline_max = inline_max
         self.plan = plan
         self.run = run
         self.journal = journal
@@ -81,15 +85,22 @@ class NodeBook:
             self.run.id, node_id, iteration, _RUNNING, attempt, value, None, None, None, NO_USAGE, now
         )
         self.journal.row(row)
-        self.journal.event(
-            _NODE_STARTED, node_id, {"iteration": iteration, "attempt": attempt, "input": value}, now
-        )
+        data: dict[str, JsonValue] = {"iteration": iteration, "attempt": attempt}
+        data.update(input_fields(node_id, iteration, value, self.inline_max))
+        self.journal.event(_NODE_STARTED, node_id, data, now)
         self.latest[node_id] = row
         self.busy.add(node_id)
         self.jobs.append(Attempt(node_id, iteration, attempt, tries, value))
 
     def _succeed(
-        self, row: NodeRun, output: JsonValue, branch: str | None, usage: Usage, error: str | None
+        self,
+        row: NodeRun,
+        output: JsonValue,
+        branch: str | None,
+        usage: Usage,
+        error: str | None,
+        *,
+        size: int | None = None,
     ) -> None:
         now = self.now
         node_id = row.node_id
@@ -100,7 +111,8 @@ class NodeBook:
         self.journal.row(done)
         self.latest[node_id] = done
         self.outputs[node_id] = output
-        data: dict[str, JsonValue] = {"iteration": row.iteration, "output": output}
+        data: dict[str, JsonValue] = {"iteration": row.iteration}
+        data.update(output_fields(node_id, row.iteration, output, size, self.inline_max))
         if branch is not None:
             data["branch"] = branch
         if usage is not NO_USAGE and usage != NO_USAGE:
@@ -165,6 +177,7 @@ class NodeBook:
             TaskStatus.OPEN,
             now,
             wait.due_at,
+            budget=wait.budget,
         )
         waiting = NodeRun(
             row.run_id, node_id, row.iteration, NodeStatus.WAITING, row.attempts, row.input,

@@ -137,11 +137,11 @@ describe('runState', () => {
     const reused: NodeRunFieldsFragment[] = [
       {
         nodeId: 'a', status: 'SUCCEEDED', iteration: 0, attempts: 1, input: { topic: 'x' }, output: 'hello x',
-        error: null, branch: null, usage: null, startedAt: AT, finishedAt: AT,
+        error: null, branch: null, usage: null, cost: { usd: 0, priced: true }, startedAt: AT, finishedAt: AT, prunedAt: null,
       },
       {
         nodeId: 'ask', status: 'PENDING', iteration: 0, attempts: 0, input: 'edited', output: null,
-        error: null, branch: null, usage: null, startedAt: null, finishedAt: null,
+        error: null, branch: null, usage: null, cost: { usd: 0, priced: true }, startedAt: null, finishedAt: null, prunedAt: null,
       },
     ]
     const start = initialState(PENDING_RUN, reused)
@@ -172,5 +172,22 @@ describe('runState', () => {
     const next = applyEvents(state, RESUMED)
     expect(next.nodes.a).toBe(state.nodes.a)
     expect(next.nodes.ask).not.toBe(state.nodes.ask)
+  })
+
+  it('adds up what the nodes cost while the run goes on, from their events and their node runs', () => {
+    const loaded = initialState({ ...PENDING_RUN, status: 'RUNNING' }, [
+      {
+        nodeId: 'a', status: 'SUCCEEDED', iteration: 0, attempts: 1, input: null, output: 'x', error: null, branch: null,
+        usage: { inputTokens: 2, outputTokens: 3, requests: 1 }, cost: { usd: 0.008, priced: true },
+        startedAt: AT, finishedAt: AT, prunedAt: null,
+      },
+    ])
+    expect(loaded.nodes.a.usage).toEqual({ inputTokens: 2, outputTokens: 3, requests: 1, costUsd: 0.008 })
+    const state = applyEvents(loaded, [
+      event(1, 'NODE_STARTED', 'b', { iteration: 0, attempt: 1, input: 'x' }),
+      event(2, 'NODE_SUCCEEDED', 'b', { iteration: 0, output: 'y', usage: { inputTokens: 1, outputTokens: 1, requests: 1, costUsd: 0.002 } }),
+    ])
+    expect(state.nodes.b.usage?.costUsd).toBe(0.002)
+    expect(totalUsage(state)?.costUsd).toBeCloseTo(0.01)
   })
 })

@@ -2,7 +2,9 @@
 // view state out). Persisted events apply once each, in seq order: a seq already applied is a
 // duplicate and ignored, one that comes early waits until the events before it have arrived.
 // NODE_DELTA token chunks are live only and repeat an older seq; they append to the node's text
-// while the node runs.
+// while the node runs. An input or output too large to copy into its event arrives as a reference
+// (`inputRef`, `outputRef`): the node (or run) keeps it until `withNodeData` (`withRunOutput`) brings
+// the value fetched from the node run (the run). Pruned node data (retention) reads as `pruned`.
 import type {
   NodeRunFieldsFragment,
   NodeStatus,
@@ -12,7 +14,14 @@ import type {
 } from '../../gql/graphql'
 
 export type RunEvent = RunEventFieldsFragment
-export type Usage = NonNullable<RunFieldsFragment['usage']>
+/** Tokens and requests, and what they cost (`costUsd`, from the node run or run, or from its event) once known. */
+export type Usage = NonNullable<RunFieldsFragment['usage']> & { readonly costUsd?: number }
+
+/** An input or output held by the node run (or the run), too large to travel in its event: fetch it. */
+export interface OutputRef {
+  readonly iteration: number
+  readonly bytes: number
+}
 
 /** What the view knows of one node: its latest iteration. */
 export interface NodeView {
@@ -32,6 +41,12 @@ export interface NodeView {
   /** A waiting human node's question and the JSON Schema of its answer. */
   readonly prompt: string | null
   readonly schema: unknown
+  /** The input is this large and still to be fetched from the node run (`withNodeData`). */
+  readonly inputRef: OutputRef | null
+  /** The output is this large and still to be fetched from the node run (`withNodeData`). */
+  readonly outputRef: OutputRef | null
+  /** Retention pruned the input and output: null says nothing about their values. */
+  readonly pruned: boolean
 }
 
 /** A persisted event as the event log lists it. */
@@ -55,6 +70,8 @@ export interface RunViewState {
   readonly status: RunStatus
   readonly error: string | null
   readonly output: unknown
+  /** The run's output is this large and still to be fetched from the run (`withRunOutput`). */
+  readonly outputRef: OutputRef | null
   readonly usage: Usage | null
   readonly startedAt: string | null
   readonly finishedAt: string | null
@@ -68,7 +85,14 @@ export interface RunViewState {
   readonly early: Readonly<Record<number, RunEvent>>
 }
 
-type RunSnapshot = Pick<RunFieldsFragment, 'status' | 'error' | 'output' | 'usage' | 'startedAt' | 'finishedAt'>
+type RunSnapshot = Pick<RunFieldsFragment, 'status' | 'error' | 'output' | 'usage' | 'startedAt' | 'finishedAt'> & {
+  readonly cost?: RunFieldsFragment['cost']
+}
+
+/** Usage with its cost, when it cost something. */
+function withCost(usage: Usage | null, cost: { readonly usd: number } | undefined): Usage | null {
+  return usage && cost?.usd ? { ...usage, costUsd: cost.usd } : usage
+}
 
 const TERMINAL_RUN: ReadonlySet<RunStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED'])
 
@@ -93,6 +117,9 @@ function emptyNode(nodeId: string): NodeView {
     text: '',
     prompt: null,
     schema: null,
+    inputRef: null,
+    outputRef: null,
+    pruned: false,
   }
 }
 
@@ -117,9 +144,10 @@ export function initialState(run: RunSnapshot, nodeRuns: readonly NodeRunFieldsF
       output: row.output,
       error: row.error,
       branch: row.branch,
-      usage: row.usage,
+      usage: withCost(row.usage, row.cost),
       startedAt: row.startedAt,
       finishedAt: row.finishedAt,
+      pruned: row.prunedAt != null,
     }
     timeline.push({
       key: entryKey(row.nodeId, row.iteration),
@@ -134,7 +162,8 @@ export function initialState(run: RunSnapshot, nodeRuns: readonly NodeRunFieldsF
     status: run.status,
     error: run.error,
     output: run.output,
-    usage: run.usage,
+    outputRef: null,
+    usage: withCost(run.usage, run.cost),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     lastSeq: 0,
@@ -159,13 +188,21 @@ function stringIn(data: Record<string, unknown>, key: string): string | null {
   return typeof value === 'string' ? value : null
 }
 
+/** The `outputRef` (`inputRef`) of an event's data, or null when the data carries the value itself. */
+function refIn(data: Record<string, unknown>, key: 'outputRef' | 'inputRef', iteration: number): OutputRef | null {
+  if (!(key in data)) return null
+  return { iteration, bytes: numberIn(record(data[key]), 'bytes') ?? 0 }
+}
+
 function usageIn(data: Record<string, unknown>): Usage | null {
   const usage = record(data.usage)
   const inputTokens = numberIn(usage, 'inputTokens')
   const outputTokens = numberIn(usage, 'outputTokens')
   const requests = numberIn(usage, 'requests')
+  const costUsd = numberIn(usage, 'costUsd')
   if (inputTokens === null && outputTokens === null && requests === null) return null
-  return { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, requests: requests ?? 0 }
+  const tokens = { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, requests: requests ?? 0 }
+  return costUsd === null ? tokens : { ...tokens, costUsd }
 }
 
 /** The run's token usage: the run's own figure once it succeeded, else what its nodes spent so far. */
@@ -173,11 +210,13 @@ export function totalUsage(state: RunViewState): Usage | null {
   if (state.status === 'SUCCEEDED' && state.usage) return state.usage
   const spent = Object.values(state.nodes).flatMap((node) => (node.usage ? [node.usage] : []))
   if (spent.length === 0) return state.usage
-  return spent.reduce((total, usage) => ({
+  const tokens = spent.reduce((total, usage) => ({
     inputTokens: total.inputTokens + usage.inputTokens,
     outputTokens: total.outputTokens + usage.outputTokens,
     requests: total.requests + usage.requests,
   }))
+  const costUsd = spent.reduce((sum, usage) => sum + (usage.costUsd ?? 0), 0)
+  return costUsd ? { ...tokens, costUsd } : tokens
 }
 
 /** A batch being applied: copies made once per batch, on first write. */
@@ -185,6 +224,7 @@ class Draft {
   status: RunStatus
   error: string | null
   output: unknown
+  outputRef: OutputRef | null
   usage: Usage | null
   startedAt: string | null
   finishedAt: string | null
@@ -201,6 +241,7 @@ class Draft {
     this.status = base.status
     this.error = base.error
     this.output = base.output
+    this.outputRef = base.outputRef
     this.usage = base.usage
     this.startedAt = base.startedAt
     this.finishedAt = base.finishedAt
@@ -266,6 +307,7 @@ class Draft {
       this.status === this.base.status &&
       this.error === this.base.error &&
       this.output === this.base.output &&
+      this.outputRef === this.base.outputRef &&
       this.usage === this.base.usage &&
       this.startedAt === this.base.startedAt &&
       this.finishedAt === this.base.finishedAt
@@ -274,6 +316,7 @@ class Draft {
       status: this.status,
       error: this.error,
       output: this.output,
+      outputRef: this.outputRef,
       usage: this.usage,
       startedAt: this.startedAt,
       finishedAt: this.finishedAt,
@@ -309,7 +352,9 @@ function applyNodeEvent(draft: Draft, event: RunEvent, nodeId: string): void {
         status: 'RUNNING',
         iteration,
         attempts: numberIn(data, 'attempt') ?? node.attempts + 1,
-        input: 'input' in data ? data.input : node.input,
+        input: 'input' in data ? data.input : 'inputRef' in data ? null : node.input,
+        inputRef: refIn(data, 'inputRef', iteration),
+        pruned: data.pruned === true,
         startedAt: iteration === node.iteration && node.startedAt && node.status === 'RUNNING' ? node.startedAt : event.at,
       }
       break
@@ -318,11 +363,14 @@ function applyNodeEvent(draft: Draft, event: RunEvent, nodeId: string): void {
       break
     case 'NODE_SUCCEEDED': {
       const usage = usageIn(data)
+      const outputRef = refIn(data, 'outputRef', iteration)
       next = {
         ...node,
         status: 'SUCCEEDED',
         iteration,
         output: data.output ?? null,
+        outputRef,
+        pruned: data.pruned === true,
         branch: stringIn(data, 'branch'),
         usage,
         error: stringIn(data, 'error'),
@@ -374,7 +422,9 @@ function applyRunEvent(draft: Draft, event: RunEvent): void {
       break
     case 'RUN_SUCCEEDED':
       draft.status = 'SUCCEEDED'
-      draft.output = data.output ?? null
+      // a referenced output: the one loaded with the run when there is one, else fetched later
+      draft.outputRef = 'outputRef' in data && draft.output == null ? refIn(data, 'outputRef', 0) : null
+      draft.output = 'outputRef' in data ? draft.output : (data.output ?? null)
       draft.usage = usageIn(data) ?? draft.usage
       draft.finishedAt = event.at
       break
@@ -422,11 +472,65 @@ export function applyEvents(state: RunViewState, events: readonly RunEvent[]): R
   return draft.result()
 }
 
-/** The state of a run as loaded: its snapshot, then its persisted events replayed. */
+/**
+ * The state of a run as loaded: its snapshot, then its persisted events replayed. Outputs the events
+ * only reference, and node data pruned since, are taken from the node runs loaded with them.
+ */
 export function loadedState(
   run: RunSnapshot,
   nodeRuns: readonly NodeRunFieldsFragment[],
   events: readonly RunEvent[],
 ): RunViewState {
-  return applyEvents(initialState(run, nodeRuns), events)
+  let state = applyEvents(initialState(run, nodeRuns), events)
+  for (const row of nodeRuns) {
+    const node = state.nodes[row.nodeId]
+    if (!node || node.iteration !== row.iteration) continue
+    if (row.prunedAt != null && !node.pruned) {
+      state = replaceNode(state, { ...node, input: null, output: null, inputRef: null, outputRef: null, pruned: true })
+    } else if (node.inputRef || node.outputRef) {
+      state = withNodeData(state, row.nodeId, row.iteration, row)
+    }
+  }
+  return state
+}
+
+function replaceNode(state: RunViewState, node: NodeView): RunViewState {
+  return { ...state, nodes: { ...state.nodes, [node.nodeId]: node } }
+}
+
+/**
+ * The state once a node run's referenced input and output arrived (fetched from the node run); each
+ * is ignored unless still awaited for that iteration (the node may have moved on meanwhile).
+ */
+export function withNodeData(
+  state: RunViewState,
+  nodeId: string,
+  iteration: number,
+  fetched: { readonly input?: unknown; readonly output?: unknown },
+): RunViewState {
+  const node = state.nodes[nodeId]
+  if (!node) return state
+  const input = node.inputRef?.iteration === iteration && fetched.input != null
+  const output = node.outputRef?.iteration === iteration && fetched.output != null
+  if (!input && !output) return state
+  return replaceNode(state, {
+    ...node,
+    ...(input ? { input: fetched.input, inputRef: null } : {}),
+    ...(output ? { output: fetched.output, outputRef: null } : {}),
+  })
+}
+
+/** The state once the run's referenced output arrived. */
+export function withRunOutput(state: RunViewState, output: unknown): RunViewState {
+  if (!state.outputRef) return state
+  return { ...state, output, outputRef: null }
+}
+
+/** The node runs (and whether the run's output) to fetch: what `inputRef`s and `outputRef`s point at. */
+export function pendingOutputs(state: RunViewState): { nodes: { nodeId: string; iteration: number }[]; run: boolean } {
+  const nodes = Object.values(state.nodes).flatMap((node) => {
+    const ref = node.outputRef ?? node.inputRef
+    return ref ? [{ nodeId: node.nodeId, iteration: ref.iteration }] : []
+  })
+  return { nodes, run: state.outputRef !== null }
 }

@@ -1,6 +1,7 @@
 import { Alert, Button, Descriptions, Empty, Flex, Tag, Typography } from 'antd'
 import { memo } from 'react'
 import { JsonView } from '../../../components/JsonView'
+import { usd } from '../../../lib/money'
 import { TaskForm } from '../../inbox/components/TaskForm'
 import type { AnswerProblem } from '../../inbox/components/TaskCard'
 import type { GraphNode } from '../graph'
@@ -29,7 +30,8 @@ export const NodePanel = memo(function NodePanel({
 }) {
   if (!node) return <Empty description="Select a node on the graph or in the timeline to see its input and output." />
   const status = view?.status ?? 'PENDING'
-  const waitingHuman = status === 'WAITING' && node.kind === 'human'
+  // a human node, or a model call a budget holds for approval (its NODE_WAITING event brings the prompt)
+  const waitingHuman = status === 'WAITING' && (node.kind === 'human' || view?.prompt != null)
   return (
     <section aria-label={`Node ${node.label}`} className="run-panel">
       <Flex align="center" gap={8} wrap>
@@ -61,6 +63,7 @@ export const NodePanel = memo(function NodePanel({
               ? `${view.usage.inputTokens} in, ${view.usage.outputTokens} out, ${view.usage.requests} requests`
               : '—',
           },
+          ...(view?.usage?.costUsd ? [{ key: 'cost', label: 'Cost', children: usd(view.usage.costUsd) }] : []),
           ...(view?.branch ? [{ key: 'branch', label: 'Branch', children: view.branch }] : []),
         ]}
       />
@@ -102,12 +105,28 @@ export const NodePanel = memo(function NodePanel({
       ) : null}
       <div className="run-panel__block">
         <Typography.Title level={5}>Input</Typography.Title>
-        <JsonView label="Input" value={view?.input ?? null} />
+        {view?.pruned ? (
+          <Pruned what="input" />
+        ) : view?.inputRef ? (
+          <Typography.Text type="secondary">Loading the input ({view.inputRef.bytes.toLocaleString()} bytes)…</Typography.Text>
+        ) : (
+          <JsonView label="Input" value={view?.input ?? null} />
+        )}
       </div>
       <div className="run-panel__block">
         <Typography.Title level={5}>Output</Typography.Title>
-        <JsonView label="Output" value={view?.output ?? null} />
+        {view?.pruned ? (
+          <Pruned what="output" />
+        ) : view?.outputRef ? (
+          <Typography.Text type="secondary">Loading the output ({view.outputRef.bytes.toLocaleString()} bytes)…</Typography.Text>
+        ) : (
+          <JsonView label="Output" value={view?.output ?? null} />
+        )}
       </div>
     </section>
   )
 })
+
+function Pruned({ what }: { what: string }) {
+  return <Typography.Text type="secondary">Pruned: the {what} is no longer kept (retention).</Typography.Text>
+}

@@ -23,6 +23,7 @@ import { totalUsage } from '../runState'
 import { SidePanel } from './SidePanel'
 import { RerunModal } from './RerunModal'
 import { RunGraph } from './RunGraph'
+import { usd } from '../../../lib/money'
 import { duration } from '../time'
 import { When } from './When'
 import '../runview.css'
@@ -205,6 +206,7 @@ export default function RunViewPage() {
         startedAt={state.startedAt}
         finishedAt={state.finishedAt}
         usage={usage ? `${usage.inputTokens} in, ${usage.outputTokens} out, ${usage.requests} requests` : '—'}
+        cost={usage?.costUsd ? usd(usage.costUsd) : null}
       />
       {status === 'FAILED' && state.error ? (
         <Alert type="error" role="alert" showIcon title="The run failed" description={state.error} />
@@ -263,12 +265,14 @@ const RunFacts = memo(function RunFacts({
   startedAt,
   finishedAt,
   usage,
+  cost,
 }: {
   runId: string
   version: number
   startedAt: string | null
   finishedAt: string | null
   usage: string
+  cost: string | null
 }) {
   return (
     <Descriptions
@@ -281,6 +285,7 @@ const RunFacts = memo(function RunFacts({
         { key: 'finished', label: 'Finished', children: <When value={finishedAt} /> },
         { key: 'duration', label: 'Duration', children: duration(startedAt, finishedAt) },
         { key: 'usage', label: 'Tokens', children: usage },
+        ...(cost ? [{ key: 'cost', label: 'Cost', children: cost }] : []),
       ]}
     />
   )

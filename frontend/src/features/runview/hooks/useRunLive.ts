@@ -1,8 +1,22 @@
 import { useApolloClient } from '@apollo/client/react'
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { socketMonitorOf, type SocketMonitor, type SocketStatus } from '../../../app/apollo'
-import { RunviewEventsDocument, type RunviewRunQuery } from '../../../gql/graphql'
-import { applyEvents, isTerminal, loadedState, type RunEvent, type RunViewState } from '../runState'
+import {
+  RunviewEventsDocument,
+  RunviewNodeOutputDocument,
+  RunviewRunOutputDocument,
+  type RunviewRunQuery,
+} from '../../../gql/graphql'
+import {
+  applyEvents,
+  isTerminal,
+  loadedState,
+  pendingOutputs,
+  withNodeData,
+  withRunOutput,
+  type RunEvent,
+  type RunViewState,
+} from '../runState'
 
 type LoadedRun = NonNullable<RunviewRunQuery['run']>
 
@@ -108,6 +122,37 @@ export function useRunLive(run: LoadedRun | undefined): {
   }, [socket])
 
   useEffect(() => () => cancelFlush.current?.(), [])
+
+  // inputs and outputs too large for their events (`inputRef`, `outputRef`) are fetched once per
+  // node run (or run)
+  const requested = useRef(new Set<string>())
+  useEffect(() => {
+    if (!state || !runId) return
+    const pending = pendingOutputs(state)
+    for (const { nodeId, iteration } of pending.nodes) {
+      const key = `${runId}/${nodeId}#${iteration}`
+      if (requested.current.has(key)) continue
+      requested.current.add(key)
+      void client
+        .query({ query: RunviewNodeOutputDocument, variables: { id: runId, nodeId, iteration }, fetchPolicy: 'no-cache' })
+        .then((result) => {
+          const found = result.data?.run?.nodeRun
+          if (found) setState((current) => (current ? withNodeData(current, nodeId, iteration, found) : current))
+        })
+        .catch((error: unknown) => setLiveError(error instanceof Error ? error.message : String(error)))
+    }
+    const runKey = `${runId}/output`
+    if (pending.run && !requested.current.has(runKey)) {
+      requested.current.add(runKey)
+      void client
+        .query({ query: RunviewRunOutputDocument, variables: { id: runId }, fetchPolicy: 'no-cache' })
+        .then((result) => {
+          const found = result.data?.run
+          if (found) setState((current) => (current ? withRunOutput(current, found.output) : current))
+        })
+        .catch((error: unknown) => setLiveError(error instanceof Error ? error.message : String(error)))
+    }
+  }, [client, runId, state])
 
   const restart = useCallback(() => {
     setEnded(false)
