@@ -15,6 +15,8 @@ export default defineConfig({
     { name: 'runview-restart', testMatch: 'runview-restart.spec.ts' },
     { name: 'editor', testMatch: 'editor.spec.ts', dependencies: ['first-owner'] },
     { name: 'knowledge', testMatch: 'knowledge.spec.ts', dependencies: ['first-owner'] },
+    { name: 'dashboard', testMatch: 'dashboard.spec.ts', dependencies: ['first-owner'] },
+    { name: 'triggers', testMatch: 'triggers.spec.ts', dependencies: ['first-owner'] },
   ],
   outputDir: 'test-results',
   workers: 1,

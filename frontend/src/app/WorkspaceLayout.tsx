@@ -8,6 +8,7 @@ import { useSession } from './sessionContext'
 const PAGES = [
   { path: 'workflows', label: 'Workflows' },
   { path: 'runs', label: 'Runs' },
+  { path: 'dashboard', label: 'Dashboard' },
   { path: 'inbox', label: 'Inbox' },
   { path: 'knowledge', label: 'Knowledge' },
   { path: 'settings', label: 'Settings' },

@@ -1,5 +1,5 @@
 import { Spin } from 'antd'
-import { lazy, Suspense, useState, type ComponentType } from 'react'
+import { lazy, Suspense } from 'react'
 import { Navigate, Route, Routes } from 'react-router'
 import { AccountPage } from '../features/auth/components/AccountPage'
 import { InvitePage } from '../features/auth/components/InvitePage'
@@ -7,6 +7,10 @@ import { ResetPasswordPage } from '../features/auth/components/ResetPasswordPage
 import { SetupPage } from '../features/auth/components/SetupPage'
 import { SignInPage } from '../features/auth/components/SignInPage'
 import { WorkflowsPage } from '../features/workflows/components/WorkflowsPage'
+import { LoadError } from '../components/LoadError'
+import { EditorWorkflowDocument } from '../gql/graphql'
+import { chunk, useChunk } from '../lib/chunk'
+import { preloadQuery } from './preloadedQueries'
 import { RequireSession } from './RequireSession'
 import { useSession } from './sessionContext'
 import { WorkspaceLayout } from './WorkspaceLayout'
@@ -20,21 +24,28 @@ const InboxPage = lazy(() => import('../features/inbox/components/InboxPage').th
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'))
 const RunViewPage = lazy(() => import('../features/runview/components/RunViewPage'))
 const KnowledgePage = lazy(() => import('../features/knowledge/components/KnowledgePage'))
+const DashboardPage = lazy(() => import('../features/dashboard/components/DashboardPage'))
 const CollectionPage = lazy(() => import('../features/knowledge/components/CollectionPage'))
 // the workflow editor (React Flow, dagre, the schema forms): its own chunks, fetched when opened, or
-// at once when the app starts on an editor URL (a reload, a shared link), while the session loads
-let loadedEditorPage: ComponentType | null = null
-const loadEditorPage = () =>
-  import('../features/editor/components/EditorPage').then((module) => {
-    loadedEditorPage = module.default
-    return module
-  })
-if (/^\/w\/[^/]+\/workflows\/[^/]+/.test(window.location.pathname)) void loadEditorPage()
-const LazyEditorPage = lazy(loadEditorPage)
-/** The editor page, without a Suspense round (and React's 300 ms reveal throttle) once it is loaded. */
+// at once when the app starts on an editor URL (a reload, a shared link), together with the workflow
+// itself, while the session loads
+const editorPage = chunk(() => import('../features/editor/components/EditorPage').then((module) => module.default))
+const editorUrl = /^\/w\/([^/]+)\/workflows\/([^/]+)\/?$/.exec(window.location.pathname)
+if (editorUrl) {
+  void editorPage.start()
+  // EditorPage would only ask for its editor chunk once its own chunk is in and evaluated
+  void import('../features/editor/components/EditorScreen')
+  try {
+    preloadQuery(EditorWorkflowDocument, { id: decodeURIComponent(editorUrl[2]) }, decodeURIComponent(editorUrl[1]))
+  } catch {
+    // a malformed escape in the URL: the page asks for the workflow itself (and says it is not found)
+  }
+}
+/** The editor page, rendered the moment its chunk is in (no Suspense, see lib/chunk). */
 function EditorPage() {
-  const [Page] = useState(() => loadedEditorPage ?? LazyEditorPage)
-  return <Page />
+  const { value: Page, error } = useChunk(editorPage)
+  if (error) return <LoadError what="The editor" error={error} onRetry={() => window.location.reload()} />
+  return Page ? <Page /> : <Spin description="Loading the editor" />
 }
 
 /** `/`: the first workspace's workflows for a signed-in person, else the sign-in page. */
@@ -85,13 +96,10 @@ export function AppRoutes() {
         <Route path="workflows" element={<WorkflowsPage />} />
         <Route
           path="workflows/:workflowId"
-          element={
-            <Suspense fallback={<Spin description="Loading the editor" />}>
-              <EditorPage />
-            </Suspense>
-          }
+          element={<EditorPage />}
         />
         <Route path="runs" element={<RunsPage />} />
+        <Route path="dashboard" element={<DashboardPage />} />
         <Route
           path="runs/:runId"
           element={

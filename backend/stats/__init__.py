@@ -1,0 +1,1 @@
+"""The dashboard's figures: runs per hour by status, failure rate, run durations, tokens per day."""
