@@ -8,6 +8,8 @@ from functools import partial
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.plugins import PluginProtocol
+from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
 from backend.accounts.oidc_routes import OidcController
 from backend.accounts.pages import account_asset, account_page
@@ -20,6 +22,8 @@ from backend.health import healthz, readyz
 from backend.ratelimit import rate_limit_middlewares, rate_limit_stores
 from backend.services import Services
 from backend.settings import Settings
+from backend.telemetry.metrics import metrics_controller, prometheus_config
+from backend.triggers.routes import hooks_handler
 from backend.webapp import app_page, built_app, web_app_handler
 
 
@@ -46,6 +50,12 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     if services is not None:
         state["services"] = services
     web_root = built_app(settings.web_dir)
+    plugins: list[PluginProtocol] = []
+    if settings.tracing:
+        # a server span per request (the parent of Strawberry's, the database's and a new run's)
+        plugins.append(
+            OpenTelemetryPlugin(OpenTelemetryConfig(exclude=["^/metrics", "^/healthz", "^/readyz"]))
+        )
     # the web app implements the account pages' routes (/setup, /signin, ...) itself
     pages = [account_page] if web_root is None else [web_app_handler(web_root)]
     return Litestar(
@@ -54,14 +64,17 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             make_controller(schema, settings, None if web_root is None else partial(app_page, web_root)),
             AuthController,
             OidcController,
+            hooks_handler(settings),
             *pages,
             account_asset,
             healthz,
             readyz,
+            metrics_controller(settings.metrics_token),
         ],
+        plugins=plugins,
         state=State(state),
         lifespan=[lifespan] if services is None else [],
-        middleware=rate_limit_middlewares(settings),
+        middleware=[prometheus_config().middleware, *rate_limit_middlewares(settings)],
         # the process's entry point configures logging (backend/logs.py: plain or JSON lines);
         # Litestar's default would replace the root handler when the app is built
         logging_config=None,

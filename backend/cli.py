@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import re
 import signal
 import sys
@@ -103,10 +104,12 @@ def serve(host: str, port: int) -> None:
 
     from backend.app import create_app  # noqa: PLC0415 - start-up time
     from backend.services import Services  # noqa: PLC0415 - start-up time
+    from backend.telemetry.tracing import start_tracing  # noqa: PLC0415 - start-up time
 
     settings = Settings.from_env()
 
     async def run() -> None:
+        tracing = start_tracing("api", os.environ)
         services = await Services.open(settings, execute_runs=True)
         try:
             if settings.embedded and await services.accounts.setup_needed():
@@ -144,6 +147,8 @@ def serve(host: str, port: int) -> None:
             await uvicorn.Server(config).serve()
         finally:
             await services.close()
+            if tracing is not None:
+                tracing.shutdown()
 
     _run(run)
 
@@ -166,6 +171,7 @@ def worker(concurrency: int | None, health_port: int | None, health_host: str) -
     """Execute runs from the queue (needs DATABASE_URL and REDIS_URL); SIGTERM stops it gracefully."""
     from dataclasses import replace  # noqa: PLC0415 - start-up time
 
+    from backend.telemetry.tracing import start_tracing  # noqa: PLC0415 - start-up time
     from backend.worker import WorkerSetupError, run_worker  # noqa: PLC0415 - start-up time
 
     settings = Settings.from_env()
@@ -175,10 +181,14 @@ def worker(concurrency: int | None, health_port: int | None, health_host: str) -
         settings = replace(settings, worker_health_port=health_port)
 
     async def run() -> None:
+        tracing = start_tracing("worker", os.environ)
         try:
             await run_worker(settings, health_host)
         except WorkerSetupError as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            if tracing is not None:
+                tracing.shutdown()
 
     settle_gc()
     _run(run)
@@ -198,6 +208,41 @@ def migrate() -> None:
 
     applied = _run(run)
     click.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Count what would be pruned; change nothing.")
+def prune(dry_run: bool) -> None:
+    """Apply the retention settings now: delete old finished runs, their events, their node data.
+
+    Only finished runs are touched, in batches of FLOWLOOM_PRUNE_BATCH_SIZE rows, beside running
+    servers and workers; a pass another process is making meanwhile is not repeated.
+    """
+    from backend.db.connect import open_database  # noqa: PLC0415 - start-up time
+    from backend.runs.retention import Pruner, RetentionPolicy  # noqa: PLC0415 - start-up time
+
+    settings = Settings.from_env()
+    policy = RetentionPolicy.from_settings(settings)
+    if not policy.enabled:
+        click.echo(
+            "nothing to prune: FLOWLOOM_RETENTION_EVENTS_DAYS, FLOWLOOM_RETENTION_NODE_DATA_DAYS and"
+            " FLOWLOOM_RETENTION_RUNS_DAYS all keep forever (0)"
+        )
+        return
+
+    async def run() -> dict[str, int] | None:
+        db = await open_database(settings)
+        try:
+            report = await Pruner(db.pool, policy).prune(dry_run=dry_run, force=True)
+        finally:
+            await db.close()
+        return report.counts() if report.acted else None
+
+    counts = _run(run)
+    if counts is None:
+        raise click.ClickException("another process is pruning right now; try again later")
+    heading = "would prune (dry run)" if dry_run else "pruned"
+    click.echo(heading + ": " + ", ".join(f"{name}={value}" for name, value in counts.items()))
 
 
 @main.command("export-schema")

@@ -2,8 +2,9 @@
 
 `FLOWLOOM_LOG_FORMAT=json` (or `flowloom --log-format json`) makes every record one JSON object:
 `time`, `level`, `logger`, `message`, the `run_id`, `node_id` and `workspace_id` bound where it was
-emitted (`engine.log_context`: set around each run, each node attempt and each request), and
-`exception` with the traceback when there is one. Messages are the same as in plain lines, which
+emitted (`engine.log_context`: set around each run, each node attempt and each request), the
+`trace_id` and `span_id` of the current span while traces are exported, and `exception` with the
+traceback when there is one. Messages are the same as in plain lines, which
 never carry a secret (keys are redacted before anything is logged).
 """
 
@@ -13,6 +14,8 @@ import json
 import logging
 from datetime import UTC, datetime
 from typing import Literal
+
+from opentelemetry import trace
 
 from engine import log_context
 
@@ -32,6 +35,10 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry.update(log_context.current())
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:  # only while traces are exported: the no-op span's context is invalid
+            entry["trace_id"] = format(span.trace_id, "032x")
+            entry["span_id"] = format(span.span_id, "016x")
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

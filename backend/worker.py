@@ -31,6 +31,7 @@ from backend.live.broker import Broker
 from backend.live.control import RunControl
 from backend.services import RunRuntime, model_address_policy
 from backend.settings import Settings
+from backend.telemetry.metrics import metrics_controller
 from engine.models import provider_http_client
 
 log = logging.getLogger(__name__)
@@ -100,14 +101,15 @@ class WorkerProcess:
 
 
 def health_app(process: WorkerProcess) -> Litestar:
-    """GET /healthz: 200 while the worker's heartbeat is fresh, 503 otherwise."""
+    """GET /healthz: 200 while the worker's heartbeat is fresh, 503 otherwise; GET /metrics: this
+    worker's Prometheus metrics (runs, node attempts, commits it executed)."""
 
     @get("/healthz", sync_to_thread=False)
     def healthz() -> Response[dict[str, Any]]:
         ok, body = process.healthy()
         return Response(body, status_code=HTTP_200_OK if ok else HTTP_503_SERVICE_UNAVAILABLE)
 
-    return Litestar(route_handlers=[healthz])
+    return Litestar(route_handlers=[healthz, metrics_controller(process.settings.metrics_token)])
 
 
 class _HealthServer(uvicorn.Server):

@@ -11,6 +11,11 @@ Prints one JSON object:
 
     python -m bench.engine [--quick] [--json FILE] [--mode memory] [--loop uvloop|asyncio]
 
+`memory_metrics` and `memory_traced` are the in-memory engine with Flowloom's telemetry port: metrics
+only (a process without OTEL_* variables) and metrics plus a span per node attempt (the SDK's batch
+processor, spans discarded instead of exported); `telemetry_overhead_us_per_node` is what each adds
+to a node attempt over the engine without telemetry.
+
 Modes are harness factories in `MODES`; another store (PostgreSQL) is one more entry there.
 """
 
@@ -22,16 +27,19 @@ import gc
 import itertools
 import statistics
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from pydantic import JsonValue
 
 from backend.cli import settle_gc
+from backend.telemetry.attempts import ProcessTelemetry
 from bench.postgres_harness import postgres_harness as postgres_engine
 from bench.report import emit
 from engine.dsl import TemplateNode
@@ -122,7 +130,43 @@ async def postgres_harness() -> AsyncIterator[Harness]:
         yield Harness(engine, store, new_run)
 
 
-MODES: dict[str, HarnessFactory] = {"memory": memory_harness, "postgres": postgres_harness}
+class _DiscardingExporter(SpanExporter):
+    """Takes every span and sends it nowhere: the cost measured is making and batching spans."""
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
+
+
+def _telemetry_harness(*, traced: bool) -> HarnessFactory:
+    """The in-memory engine with Flowloom's telemetry: metrics only (what a process does with no
+    OTEL_* variable set), or metrics and a span per node attempt through the SDK's batch processor."""
+
+    @asynccontextmanager
+    async def harness() -> AsyncIterator[Harness]:
+        provider = TracerProvider()
+        provider.add_span_processor(BatchSpanProcessor(_DiscardingExporter()))
+        telemetry = ProcessTelemetry(provider.get_tracer("bench") if traced else None)
+        store = InMemoryRunStore()
+        engine = Engine(
+            store=store,
+            events=DiscardingEventSink(),
+            services=memory_services(telemetry=telemetry),
+            executors=BENCH_EXECUTORS,
+        )
+        try:
+            yield Harness(engine, store)
+        finally:
+            provider.shutdown()
+
+    return harness
+
+
+MODES: dict[str, HarnessFactory] = {
+    "memory": memory_harness,
+    "memory_metrics": _telemetry_harness(traced=False),
+    "memory_traced": _telemetry_harness(traced=True),
+    "postgres": postgres_harness,
+}
 """Harness factory per mode."""
 
 INPUTS: JsonValue = ["input"]
@@ -227,7 +271,25 @@ def main() -> None:
         )
         for workload, by_mode in measured.items():
             result.setdefault(workload, {}).update(by_mode)
+    result["telemetry_overhead_us_per_node"] = _overhead(result)
     emit(result, arguments.json)
+
+
+def _overhead(result: dict[str, Any]) -> dict[str, float]:
+    """Microseconds each node attempt gains with metrics, and with metrics and a span, over none
+    (chain10 and fanout8 at concurrency 1 and 8, where all three memory modes were measured)."""
+    overhead: dict[str, float] = {}
+    for workload in ("chain10", "fanout8"):
+        by_mode = result.get(workload, {})
+        if "memory" not in by_mode:
+            continue
+        for concurrency in ("1", "8"):
+            base = by_mode["memory"][concurrency]["us_per_node"]
+            for mode in ("memory_metrics", "memory_traced"):
+                if mode in by_mode:
+                    key = f"{workload}_c{concurrency}_{mode.removeprefix('memory_')}"
+                    overhead[key] = round(by_mode[mode][concurrency]["us_per_node"] - base, 2)
+    return overhead
 
 
 if __name__ == "__main__":

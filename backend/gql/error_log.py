@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 
 from backend.gql.errors import error_code, is_unexpected
 from backend.gql.secrets import redact, secret_values
+from backend.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,15 @@ def log_errors(
     """Log the errors of one operation (Strawberry calls this before they are masked)."""
     operation = operation_label(context)
     refused = Counter(error_code(error) for error in errors if not is_unexpected(error))
+    for code, count in refused.items():
+        metrics.ERRORS.labels(f"graphql:{code}").inc(count)
     if refused:
         summary = ", ".join(f"{count} {code}" for code, count in sorted(refused.items()))
         log.info("GraphQL operation %s refused: %s", operation, summary)
     bugs = [error for error in errors if is_unexpected(error)]
     if not bugs:
         return
+    metrics.ERRORS.labels("graphql:INTERNAL").inc(len(bugs))
     secrets = secret_values(
         schema, context.graphql_document if context else None, context.variables if context else None
     )

@@ -12,7 +12,10 @@ from uuid import UUID
 from litestar.exceptions import WebSocketDisconnect
 from strawberry.http.async_base_view import AsyncWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     Message,
@@ -30,6 +33,7 @@ from backend.live.revocations import (
     RevocableSocket,
     access_key,
 )
+from backend.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -142,10 +146,20 @@ class FlowloomTransportWSHandler(_Revocable, BaseGraphQLTransportWSHandler[Any, 
     def on_request_accepted(self) -> None:
         """Start the init timeout (as the parent does) and the pinger."""
         super().on_request_accepted()
+        metrics.WEBSOCKETS_OPEN.inc()
         self._pinger = asyncio.create_task(self._ping_forever())
+
+    async def run_operation(self, operation: Operation[Any, Any]) -> None:
+        """Run an operation (a subscription, mostly) as the parent does, counted while it runs."""
+        metrics.SUBSCRIPTIONS_ACTIVE.inc()
+        try:
+            await super().run_operation(operation)
+        finally:
+            metrics.SUBSCRIPTIONS_ACTIVE.dec()
 
     async def shutdown(self) -> None:
         """Forget the connection, stop the pinger, then shut down as the parent does."""
+        metrics.WEBSOCKETS_OPEN.dec()
         self._unregister(self)
         self._pinger.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, aclosing
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import msgspec
@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 
 from backend.live.broker import WAKE, BoundedSubscriber, Broker
 from backend.live.channels import WireEvent, run_channel
+from backend.telemetry import metrics
 from engine.records import EventType, RunEvent
 
 POLL_SECONDS = 1.0
@@ -103,6 +104,7 @@ async def _follow(live: BoundedSubscriber, broker: Broker, cursor: _Cursor) -> A
         for wire in wires:
             event = _event(wire)
             if cursor.accept(event):
+                metrics.EVENT_DELIVERY.observe(max(0.0, (datetime.now(UTC) - event.at).total_seconds()))
                 yield event
                 if cursor.finished:
                     return

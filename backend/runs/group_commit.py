@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from typing import Any
 from uuid import UUID
@@ -24,6 +25,7 @@ from uuid import UUID
 import asyncpg
 
 from backend.runs.commit_sql import COMMIT_SQL, commit_parameters
+from backend.telemetry import metrics
 from engine.records import RunStatus, StaleRunError, Transition, UnstorableTransitionError
 
 log = logging.getLogger(__name__)
@@ -174,7 +176,10 @@ class GroupCommitter:
         """Write transitions with one statement; the ids of the runs whose transition was written."""
         parameters = commit_parameters(transitions, self._owner)
         async with self._pool.acquire() as connection:
+            began = time.perf_counter()
             rows = await connection.fetch(COMMIT_SQL, *parameters)
+            metrics.COMMIT_LATENCY.observe(time.perf_counter() - began)
+        metrics.COMMIT_BATCH.observe(len(transitions))
         return {row["id"] for row in rows}
 
     async def _write_alone(self, transition: Transition, future: asyncio.Future[None]) -> None:

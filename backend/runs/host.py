@@ -23,6 +23,7 @@ from backend.live.control import Answer, Command, answer_for
 from backend.runs.dispatch import Ticket
 from backend.runs.graphs import GraphCache, UnrunnableVersionError
 from backend.runs.leases import TERMINAL, Leases
+from backend.telemetry.runs import RunTraces
 from engine.execution import Engine
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,10 @@ class RunHost:
         leases: Leases,
         *,
         on_released: Callable[[UUID], Awaitable[Any]],
+        traces: RunTraces,
     ) -> None:
         self._engine = engine
+        self._traces = traces
         self._graphs = graphs
         self._leases = leases
         self._on_released = on_released
@@ -92,7 +95,8 @@ class RunHost:
                 log.warning("run %s cannot be executed: %s", run_id, exc)
                 await self._engine.fail(run_id, f"the run cannot be executed: {exc}")
                 return
-            await self._engine.execute(run_id, graph)
+            async with self._traces.executing(run_id, lease.workspace_id, lease.workflow_id):
+                await self._engine.execute(run_id, graph)
         except asyncio.CancelledError:
             if run_id not in self._interrupted:
                 raise

@@ -27,6 +27,7 @@ import asyncpg
 
 from backend.runs.admission import Admission
 from backend.runs.dispatch import Ticket
+from backend.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ WHERE t.status = 'OPEN' AND t.due_at <= now() AND r.status = 'WAITING' AND r.dis
 _EXECUTABLE_SQL = """
 SELECT DISTINCT workspace_id FROM runs WHERE dispatched_at IS NULL AND status IN ('PENDING', 'RUNNING')
 """
+
+# runs waiting for an executor (queued, or held back by their workspace's concurrency)
+_PENDING_SQL = "SELECT count(*) FROM runs WHERE status = 'PENDING'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +136,7 @@ class Reconciler:
                     )
             falling_due: list[UUID] = [row["id"] for row in await connection.fetch(_DUE_SQL)]
             workspaces = {row["workspace_id"] for row in await connection.fetch(_EXECUTABLE_SQL)}
+            metrics.QUEUE_DEPTH.set(await connection.fetchval(_PENDING_SQL))
         if expired:
             log.warning("%d run lease(s) expired; dispatching those runs again", len(expired))
         if vanished:

@@ -112,16 +112,35 @@ async def run_attempt(
     """
     if executor is None:
         return Failure(f"no executor for node kind '{spec.type}'", retryable=False), 0
+    telemetry = context.services.telemetry
+    with (
+        log_context.bound(run_id=context.run_id, node_id=context.node_id, workspace_id=context.workspace_id),
+        telemetry.attempt(
+            run_id=context.run_id,
+            workspace_id=context.workspace_id,
+            node=spec,
+            iteration=context.iteration,
+            attempt=context.attempt,
+        ) as report,
+    ):
+        outcome, size = await _call(executor, spec, context)
+        if isinstance(outcome, Failure):
+            report.failed(outcome.message, retryable=outcome.retryable)
+        else:
+            report.succeeded(outcome.usage, waiting=outcome.wait is not None)
+    return outcome, size
+
+
+async def _call(
+    executor: ExecutorFunction, spec: Node, context: NodeContext
+) -> tuple[NodeResult | Failure, int]:
     timeout = spec.timeout_seconds
     try:
-        with log_context.bound(
-            run_id=context.run_id, node_id=context.node_id, workspace_id=context.workspace_id
-        ):
-            if timeout is None:
+        if timeout is None:
+            result = await executor(spec, context)
+        else:
+            with anyio.fail_after(timeout):
                 result = await executor(spec, context)
-            else:
-                with anyio.fail_after(timeout):
-                    result = await executor(spec, context)
     except NodeError as error:
         return failure(str(error), retryable=error.retryable), 0
     except TimeoutError as error:

@@ -10,6 +10,9 @@ from engine.nodes.http_client import HttpRequest, raise_for_status, send
 async def render_headers(headers: dict[str, str], context: NodeContext) -> dict[str, str]:
     """Render header values; a header must end up as text.
 
+    The current trace's headers (`traceparent`, `tracestate`) come first, so the called server can
+    join the run's trace; a header the node sets itself wins.
+
     Args:
         headers: Header templates.
         context: The node's context.
@@ -20,7 +23,14 @@ async def render_headers(headers: dict[str, str], context: NodeContext) -> dict[
     Raises:
         NodeError: A template fails (not retryable).
     """
-    return {name: await context.render(value) for name, value in headers.items()}
+    rendered = {name: await context.render(value) for name, value in headers.items()}
+    given = {name.lower() for name in rendered}
+    carried = {
+        name: value
+        for name, value in context.services.telemetry.outbound_headers().items()
+        if name.lower() not in given
+    }
+    return carried | rendered
 
 
 async def execute(spec: ToolNode, context: NodeContext) -> NodeResult:

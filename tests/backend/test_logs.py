@@ -88,3 +88,5 @@ def test_a_json_logging_server_prints_only_json_lines_and_tags_a_nodes_records(
     assert {(entry.get("run_id"), entry.get("node_id")) for entry in requests} == {(run_id, "call")}
     assert all("workspace_id" in entry for entry in requests)
     assert any(entry["logger"].startswith("uvicorn") for entry in entries)
+    # no OTEL_* variable was set: nothing is traced, so no record names a trace
+    assert not any("trace_id" in entry for entry in entries)

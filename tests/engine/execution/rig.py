@@ -94,6 +94,8 @@ class Rig:
     """How often each node's executor was called."""
     limits: RunLimits = field(default_factory=RunLimits)
     """The bounds on outputs and templates the engine's nodes get."""
+    services: dict[str, Any] = field(default_factory=dict)
+    """Other ports of `NodeServices` than the in-memory defaults (telemetry, http settings...)."""
     engine: Engine = field(init=False)
 
     def __post_init__(self) -> None:
@@ -107,7 +109,7 @@ class Rig:
         return Engine(
             store=store or self.store,
             events=self.sink,
-            services=memory_services(limits=self.limits),
+            services=memory_services(limits=self.limits, **self.services),
             executors=executors,
             clock=self._now,
         )
