@@ -21,6 +21,9 @@ from backend.accounts.password_resets import PasswordService
 from backend.accounts.repository import AccountsRepository
 from backend.accounts.service import AccountsService, SessionPolicy
 from backend.accounts.workspaces import WorkspaceService
+from backend.costs.guard import PostgresBudgetGuard
+from backend.costs.repository import CostRepository
+from backend.costs.service import CostService
 from backend.credentials.crypto import SecretBox, load_secret
 from backend.credentials.providers import WorkspaceEmbedder, WorkspaceModels
 from backend.credentials.repository import CredentialRepository
@@ -45,10 +48,22 @@ from backend.runs.node_tests import NodeTestService
 from backend.runs.node_tests_repository import NodeTestRepository
 from backend.runs.reconciler import Reconciler
 from backend.runs.repository import RunRepository
+from backend.runs.retention import Pruner, RetentionPolicy
 from backend.runs.saq_queue import SaqQueue, SaqWorker
 from backend.runs.service import RunService
+from backend.runs.starting import RunStarter
 from backend.runs.store import PostgresRunStore
 from backend.settings import DEFAULT_WORKSPACE_SLUG, Settings
+from backend.stats.repository import StatsRepository
+from backend.stats.service import StatsService
+from backend.telemetry.attempts import ProcessTelemetry
+from backend.telemetry.events import MeteredEventSink
+from backend.telemetry.runs import RunTraces
+from backend.telemetry.tracing import flowloom_tracer
+from backend.triggers.deliveries import Deliveries
+from backend.triggers.repository import TriggerRepository
+from backend.triggers.scheduler import Scheduler
+from backend.triggers.service import TriggerService
 from backend.workflows.repository import WorkflowRepository
 from backend.workflows.service import WorkflowService
 from engine.execution import Engine
@@ -94,9 +109,15 @@ class RunRuntime:
     workflows: WorkflowRepository
     indexes: VectorIndexes
     """The vector index of each knowledge collection generation (HNSW, or VectorChord's when installed)."""
+    traces: RunTraces
+    """Where each run's trace begins and how its executions continue it (inert without tracing)."""
     host: RunHost | None = None
     reconciler: Reconciler | None = None
+    pruner: Pruner | None = None
+    """Applies the retention settings, in a process that executes runs (one process at a time)."""
     worker: SaqWorker | None = None
+    scheduler: Scheduler | None = None
+    """Fires schedule triggers, in a process that executes work (every such process; one wins each tick)."""
     ingester: Ingester | None = None
     """Ingests knowledge documents and re-embeds collections, in a process that executes work."""
 
@@ -118,14 +139,20 @@ class RunRuntime:
         limits = settings.run_limits()
         indexes = VectorIndexes(db.pool)
         embedder = WorkspaceEmbedder(credentials, model_http)
+        tracer = flowloom_tracer() if settings.tracing else None
         node_services = NodeServices(
             models=WorkspaceModels(credentials, model_http),
             embedder=embedder,
             vectors=PostgresVectorStore(db.pool, indexes),
             http=HttpSettings(allowlist=frozenset(settings.http_allowlist)),
             limits=limits,
+            prices=settings.price_table(),
+            budgets=PostgresBudgetGuard(CostRepository(db.pool)),
+            telemetry=ProcessTelemetry(tracer),
         )
-        engine = Engine(store=store, events=BrokerEventSink(broker), services=node_services)
+        events = MeteredEventSink(BrokerEventSink(broker))
+        engine = Engine(store=store, events=events, services=node_services)
+        traces = RunTraces(db.pool, tracer)
         workflows = WorkflowRepository()
         graphs = GraphCache(workflows)
         runs = RunRepository(db.pool)
@@ -149,6 +176,7 @@ class RunRuntime:
             node_services=node_services,
             workflows=workflows,
             indexes=indexes,
+            traces=traces,
         )
         if execute or settings.redis_url is None:
             runtime.ingester = Ingester(
@@ -159,7 +187,7 @@ class RunRuntime:
                 max_chars=settings.max_document_chars,
                 index_min_chunks=settings.index_min_chunks,
             )
-            host = RunHost(engine, graphs, leases, on_released=admission.admit)
+            host = RunHost(engine, graphs, leases, on_released=admission.admit, traces=traces)
             leases.on_lost = host.lost
             runtime.host = host
             runtime.reconciler = Reconciler(
@@ -168,6 +196,18 @@ class RunRuntime:
                 seconds=settings.reconcile_seconds,
                 queue_grace=settings.queue_grace_seconds,
             )
+            runtime.pruner = Pruner(
+                db.pool, RetentionPolicy.from_settings(settings), seconds=settings.prune_seconds
+            )
+            starter = RunStarter(
+                store=store,
+                workflows=workflows,
+                graphs=graphs,
+                admission=admission,
+                credentials=credentials,
+                limits=limits,
+            )
+            runtime.scheduler = Scheduler(TriggerRepository(db.pool), starter)
             if local is not None:
                 local.bind(host.execute)
             elif isinstance(queue, SaqQueue):
@@ -193,18 +233,26 @@ class RunRuntime:
                 await self.ingester.release_all()
         await self.reconciler.reconcile(force=True)
         self.reconciler.start()
+        if self.pruner is not None:
+            self.pruner.start()
         if self.worker is not None:
             await self.worker.start()
         if self.ingester is not None:
             self.ingester.start()
+        if self.scheduler is not None:
+            self.scheduler.start()
 
     async def stop(self) -> None:
         """Stop executing (interrupted runs go back to the queue), ingesting, reconciling and the
         heartbeat."""
+        if self.scheduler is not None:
+            await self.scheduler.stop()
         if self.ingester is not None:
             await self.ingester.stop()
         if self.reconciler is not None:
             await self.reconciler.stop()
+        if self.pruner is not None:
+            await self.pruner.stop()
         if self.worker is not None:
             await self.worker.stop(self.settings.shutdown_grace_seconds)
         # the in-process queue cancels its executions (their runs resume at the next start) and
@@ -229,6 +277,10 @@ class Services:
     runs: RunService
     node_tests: NodeTestService
     knowledge: KnowledgeService
+    stats: StatsService
+    """The dashboard's figures."""
+    costs: CostService
+    """What runs cost, and budgets."""
     live: LiveService
     broker: Broker
     runtime: RunRuntime
@@ -246,6 +298,10 @@ class Services:
     revocations: Revocations
     """Closes the websockets of revoked sessions and tokens, on every process."""
     audit: AuditQuery
+    triggers: TriggerService
+    """Webhooks and schedules of workflows."""
+    deliveries: Deliveries
+    """Webhook deliveries (`POST /hooks/{trigger id}`)."""
 
     @classmethod
     async def open(
@@ -298,6 +354,7 @@ class Services:
             credentials=credentials,
             control=control,
             limits=limits,
+            traces=runtime.traces,
         )
         members = MembersRepository()
         workflows = WorkflowService(workflow_repository)
@@ -357,6 +414,8 @@ class Services:
                 ),
                 on_added=runtime.ingester.wake if runtime.ingester is not None else lambda: None,
             ),
+            stats=StatsService(StatsRepository(db.pool)),
+            costs=CostService(CostRepository(db.pool), runtime.node_services.prices, runs.starter),
             live=LiveService(broker, run_repository),
             broker=broker,
             runtime=runtime,
@@ -369,6 +428,8 @@ class Services:
             oidc_sign_in=OidcSignIn(accounts_repository, links, audit),
             revocations=revocations,
             audit=AuditQuery(),
+            triggers=TriggerService(TriggerRepository(db.pool), box, runs.starter, audit),
+            deliveries=Deliveries(TriggerRepository(db.pool), box, runs.starter, run_repository),
         )
         await revocations.start(services.accounts.live_credentials)
         await services.accounts.ensure_default_workspace(DEFAULT_WORKSPACE_SLUG)

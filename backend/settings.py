@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import platformdirs
 
+from backend.telemetry.environment import tracing_requested
 from engine.limits import RunLimits
+from engine.pricing import ModelPrice, PriceTable, parse_prices
 
 DEFAULT_WORKSPACE_SLUG = "default"
 
@@ -23,6 +26,16 @@ def _flag(value: str | None) -> bool | None:
     if value is None or not value.strip():
         return None
     return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _model_prices(value: str | None) -> dict[str, ModelPrice]:
+    """`FLOWLOOM_MODEL_PRICES`: a JSON object of model → price (see `engine.pricing.parse_prices`)."""
+    if value is None or not value.strip():
+        return {}
+    try:
+        return parse_prices(json.loads(value))
+    except ValueError as error:  # json.JSONDecodeError is one
+        raise ValueError(f"FLOWLOOM_MODEL_PRICES: {error}") from error
 
 
 def _source_web_dir() -> Path | None:
@@ -176,7 +189,13 @@ class Settings:
     shutdown_grace_seconds: float = 10.0
     """On SIGTERM, how long a worker lets executions finish before handing them to another."""
     worker_health_port: int | None = None
-    """`flowloom worker` serves GET /healthz on this port (127.0.0.1 unless `--health-host`)."""
+    """`flowloom worker` serves GET /healthz and /metrics on this port (127.0.0.1 unless
+    `--health-host`)."""
+    tracing: bool = False
+    """Whether traces are exported: set by the standard `OTEL_*` variables alone
+    (`backend.telemetry.tracing.tracing_requested`), which also configure the exporter."""
+    metrics_token: str | None = None
+    """When set, GET /metrics needs `Authorization: Bearer <token>`."""
     max_request_bytes: int = 10_000_000
     """Largest GraphQL request body, except uploadDocuments' multipart requests."""
     max_upload_bytes: int = 100_000_000
@@ -190,6 +209,24 @@ class Settings:
     index_min_chunks: int = 1000
     """Chunks a collection generation holds before its vector index is built (smaller ones are
     searched exactly, in under 2 ms); built once its documents are ingested, not per document."""
+    retention_events_days: float = 0
+    """Run events of runs finished longer ago than this many days are deleted; 0 keeps them forever."""
+    retention_node_data_days: float = 0
+    """Node inputs and outputs of runs finished longer ago than this are pruned (status, timings and
+    usage stay); 0 keeps them forever."""
+    retention_runs_days: float = 0
+    """Runs finished longer ago than this are deleted with everything they hold; 0 keeps them forever."""
+    prune_seconds: float = 3600.0
+    """How often executing processes prune what retention lets go (one of them at a time)."""
+    prune_batch_size: int = 2000
+    """Rows one pruning statement deletes or updates at most (each in its own short transaction)."""
+    max_event_output_bytes: int = 65_536
+    """Largest node output (UTF-8 JSON) copied into its NODE_SUCCEEDED event; a larger one is only
+    referenced there (`outputRef`) and read from the node run. 0 always copies."""
+    model_prices: Mapping[str, ModelPrice] = field(default_factory=dict)
+    """Prices (USD per million input and output tokens) by model string or `name*` pattern,
+    replacing or adding to the shipped ones (`FLOWLOOM_MODEL_PRICES`, JSON: `{"gpt-4o": {"input":
+    2.5, "output": 10}}`); see `engine.pricing`."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Unrecognised FLOWLOOM_* variables, kept for diagnostics."""
 
@@ -262,12 +299,21 @@ class Settings:
             worker_health_port=int(env["FLOWLOOM_WORKER_HEALTH_PORT"])
             if env.get("FLOWLOOM_WORKER_HEALTH_PORT")
             else None,
+            tracing=tracing_requested(env),
+            metrics_token=env.get("FLOWLOOM_METRICS_TOKEN") or None,
             max_request_bytes=int(env.get("FLOWLOOM_MAX_REQUEST_BYTES", "10000000")),
             max_upload_bytes=int(env.get("FLOWLOOM_MAX_UPLOAD_BYTES", "100000000")),
             max_document_bytes=int(env.get("FLOWLOOM_MAX_DOCUMENT_BYTES", "20000000")),
             max_documents_per_request=int(env.get("FLOWLOOM_MAX_DOCUMENTS_PER_REQUEST", "100")),
             max_document_chars=int(env.get("FLOWLOOM_MAX_DOCUMENT_CHARS", "5000000")),
             index_min_chunks=int(env.get("FLOWLOOM_INDEX_MIN_CHUNKS", "1000")),
+            model_prices=_model_prices(env.get("FLOWLOOM_MODEL_PRICES")),
+            retention_events_days=float(env.get("FLOWLOOM_RETENTION_EVENTS_DAYS") or "0"),
+            retention_node_data_days=float(env.get("FLOWLOOM_RETENTION_NODE_DATA_DAYS") or "0"),
+            retention_runs_days=float(env.get("FLOWLOOM_RETENTION_RUNS_DAYS") or "0"),
+            prune_seconds=float(env.get("FLOWLOOM_PRUNE_SECONDS") or "3600"),
+            prune_batch_size=int(env.get("FLOWLOOM_PRUNE_BATCH_SIZE") or "2000"),
+            max_event_output_bytes=int(env.get("FLOWLOOM_MAX_EVENT_OUTPUT_BYTES") or "65536"),
             web_dir=Path(env["FLOWLOOM_WEB_DIR"]).expanduser()
             if env.get("FLOWLOOM_WEB_DIR")
             else _source_web_dir(),
@@ -289,6 +335,10 @@ class Settings:
             return self.secure_cookies
         return (self.public_url or "").startswith("https://")
 
+    def price_table(self) -> PriceTable:
+        """The shipped model prices with `model_prices` applied."""
+        return PriceTable.with_overrides(self.model_prices)
+
     def run_limits(self) -> RunLimits:
         """The engine's limits on what runs store (README, "Limits")."""
         return RunLimits(
@@ -299,4 +349,5 @@ class Settings:
             max_human_input_bytes=self.max_human_input_bytes,
             template_cpu_seconds=self.template_cpu_seconds,
             max_template_output_bytes=self.max_template_output_bytes,
+            max_event_output_bytes=self.max_event_output_bytes,
         )

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -18,11 +21,22 @@ from pydantic import JsonValue
 from pydantic_ai.models import Model
 from pydantic_ai.models.test import TestModel
 
+from engine.budgets import allowance, exceeds
+from engine.dsl import Node
 from engine.embeddings import HASHING_MODEL, hashing_vectors
 from engine.execution import Engine, utc_now
 from engine.filters import Filter, matches
 from engine.nodes.base import NodeServices
-from engine.ports import Chunk, CollectionInfo, DimensionMismatchError, Embeddings, Hit, SearchMode
+from engine.ports import (
+    BudgetExceeded,
+    Chunk,
+    CollectionInfo,
+    DimensionMismatchError,
+    Embeddings,
+    Hit,
+    SearchMode,
+    SpendRequest,
+)
 from engine.records import (
     HumanTask,
     NodeRun,
@@ -34,6 +48,7 @@ from engine.records import (
     Transition,
     Usage,
 )
+from engine.telemetry import AttemptReport
 
 
 class _StoredRun:
@@ -307,6 +322,96 @@ def _fused(*rankings: dict[str, float]) -> dict[str, float]:
         for rank, chunk_id in enumerate(ordered, 1):
             fused[chunk_id] += 1.0 / (_RRF_K + rank)
     return fused
+
+
+class InMemoryBudgetGuard:
+    """A `BudgetGuard` with per-run budgets by key; what else a budget counted can be set by hand.
+
+    Each budget counts the run's own cost (as the request reports it) plus `spent_elsewhere[key]`
+    (other runs, for a shared budget); `checks` keeps every request, in order.
+    """
+
+    def __init__(
+        self, limits: Mapping[str, float], *, spent_elsewhere: Mapping[str, float] | None = None
+    ) -> None:
+        """Budgets by key, with their limits in USD."""
+        self.limits = dict(limits)
+        self.spent_elsewhere = dict(spent_elsewhere or {})
+        self.checks: list[SpendRequest] = []
+
+    async def check(self, request: SpendRequest) -> BudgetExceeded | None:
+        """The first budget (in key order) the call would exceed, or None."""
+        self.checks.append(request)
+        for key in sorted(self.limits):
+            limit = self.limits[key]
+            spent = request.run_cost_usd + self.spent_elsewhere.get(key, 0.0)
+            approvals = request.approvals.get(key, 0)
+            if exceeds(spent, request.estimate_usd, limit, approvals):
+                return BudgetExceeded(key, f"budget {key}", limit, allowance(limit, approvals), spent)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedAttempt:
+    """One node attempt as `RecordingTelemetry` saw it."""
+
+    run_id: UUID
+    node_id: str
+    kind: str
+    iteration: int
+    attempt: int
+    outcome: str
+    """`succeeded`, `waiting`, `failed`, or `interrupted` (neither was reported: cancelled)."""
+    usage: Usage | None = None
+    error: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """What `outbound_headers` gave while the attempt was open."""
+
+
+class RecordingTelemetry:
+    """The `Telemetry` port in memory: records every attempt and how it ended; while an attempt is
+    open, `outbound_headers` names it (`x-attempt: <node>/<attempt>`), as a trace header would."""
+
+    def __init__(self) -> None:
+        self.attempts: list[ObservedAttempt] = []
+        self._open: ContextVar[str | None] = ContextVar("recording_telemetry_open", default=None)
+
+    @contextmanager
+    def attempt(
+        self, *, run_id: UUID, workspace_id: UUID, node: Node, iteration: int, attempt: int
+    ) -> Iterator[AttemptReport]:
+        """Record the attempt when its block ends."""
+        report = _RecordedReport()
+        token = self._open.set(f"{node.id}/{attempt}")
+        try:
+            yield report
+        finally:
+            self._open.reset(token)
+            self.attempts.append(
+                ObservedAttempt(
+                    run_id, node.id, node.type, iteration, attempt, report.outcome, report.usage, report.error
+                )
+            )
+
+    def outbound_headers(self) -> Mapping[str, str]:
+        """`x-attempt` of the open attempt (none outside one)."""
+        current = self._open.get()
+        return {} if current is None else {"x-attempt": current}
+
+
+class _RecordedReport:
+    def __init__(self) -> None:
+        self.outcome = "interrupted"
+        self.usage: Usage | None = None
+        self.error: str | None = None
+
+    def succeeded(self, usage: Usage, *, waiting: bool) -> None:
+        self.outcome = "waiting" if waiting else "succeeded"
+        self.usage = usage
+
+    def failed(self, message: str, *, retryable: bool) -> None:
+        self.outcome = "failed"
+        self.error = message
 
 
 def memory_services(**overrides: Any) -> NodeServices:

@@ -25,9 +25,11 @@ from backend.accounts.tables import (
     UserIdentity,
     Workspace,
 )
+from backend.costs.tables import Budget
 from backend.credentials.tables import Credential
 from backend.knowledge.tables import ChunkRow, Collection, Document, DocumentSource
 from backend.runs.tables import HumanTask, NodeRun, NodeTest, Run, RunEvent
+from backend.triggers.tables import Trigger, TriggerFire
 from backend.workflows.tables import Workflow, WorkflowVersion
 
 APP_NAME = "flowloom"
@@ -68,6 +70,9 @@ TABLES: tuple[type[Table], ...] = (
     ChunkRow,
     Document,
     DocumentSource,
+    Trigger,
+    TriggerFire,
+    Budget,
 )
 
 APP_CONFIG = AppConfig(

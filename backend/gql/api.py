@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from backend.accounts.password_resets import PasswordService
     from backend.accounts.service import AccountsService
     from backend.accounts.workspaces import WorkspaceService
+    from backend.costs.service import CostService
     from backend.credentials.service import CredentialService
     from backend.db.database import Database
     from backend.knowledge.service import KnowledgeService
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from backend.runs.node_tests import NodeTestService
     from backend.runs.service import RunService
     from backend.settings import Settings
+    from backend.stats.service import StatsService
+    from backend.triggers.deliveries import Deliveries
+    from backend.triggers.service import TriggerService
     from backend.workflows.service import WorkflowService
 
 
@@ -54,6 +58,10 @@ class Api(Protocol):
     @property
     def knowledge(self) -> KnowledgeService: ...
     @property
+    def stats(self) -> StatsService: ...
+    @property
+    def costs(self) -> CostService: ...
+    @property
     def live(self) -> LiveService: ...
     @property
     def oidc(self) -> OidcClients: ...
@@ -65,6 +73,13 @@ class Api(Protocol):
     def revocations(self) -> Revocations: ...
     @property
     def audit(self) -> AuditQuery: ...
+    @property
+    def triggers(self) -> TriggerService: ...
+    @property
+    def deliveries(self) -> Deliveries:
+        """Webhook deliveries (`POST /hooks/{trigger id}`)."""
+        ...
+
     @property
     def db(self) -> Database:
         """For the readiness probe."""

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, parse
 from strawberry.extensions import MaxTokensLimiter
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.scalars import JSON
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -16,6 +17,7 @@ from backend.accounts.audit_resolvers import AuditLogQuery
 from backend.accounts.resolvers import AccountsQuery
 from backend.accounts.token_resolvers import TokenMutation, TokenQuery
 from backend.accounts.workspace_resolvers import WorkspaceMutation, WorkspaceQuery
+from backend.costs.resolvers import CostMutation, CostQuery
 from backend.credentials.resolvers import CredentialMutation, CredentialQuery
 from backend.gql.cost import CostModel, QueryCosts
 from backend.gql.error_log import log_errors
@@ -31,6 +33,8 @@ from backend.pagination import DEFAULT_PAGE_SIZE
 from backend.runs.resolvers import MAX_TASKS, RunMutation, RunQuery
 from backend.runs.subscriptions import RunSubscription
 from backend.settings import Settings
+from backend.stats.resolvers import StatsQuery
+from backend.triggers.resolvers import TriggerMutation, TriggerQuery
 from backend.workflows.resolvers import WorkflowMutation, WorkflowQuery
 
 Query = merge_types(
@@ -44,11 +48,23 @@ Query = merge_types(
         CredentialQuery,
         TokenQuery,
         AuditLogQuery,
+        StatsQuery,
+        TriggerQuery,
+        CostQuery,
     ),
 )
 Mutation = merge_types(
     "Mutation",
-    (WorkspaceMutation, WorkflowMutation, RunMutation, KnowledgeMutation, CredentialMutation, TokenMutation),
+    (
+        WorkspaceMutation,
+        WorkflowMutation,
+        RunMutation,
+        KnowledgeMutation,
+        CredentialMutation,
+        TokenMutation,
+        TriggerMutation,
+        CostMutation,
+    ),
 )
 Subscription = merge_types("Subscription", (RunSubscription, KnowledgeSubscription))
 
@@ -109,5 +125,8 @@ def build_schema(
             lambda: CachedParsing(parse_cached),
             lambda: BoundedValidation(validator, costs),
             ClientErrors,
+            # a span per operation and per resolver, only when traces are exported (it costs each
+            # resolver a span otherwise spent for nothing)
+            *([OpenTelemetryExtension] if settings.tracing else []),
         ],
     )

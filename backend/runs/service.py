@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID, uuid4
 
-from jsonschema import Draft202012Validator
 from pydantic import JsonValue
 
 from backend.accounts.records import Principal
@@ -19,7 +18,6 @@ from backend.problems import NotFound
 from backend.runs.admission import Admission
 from backend.runs.graphs import GraphCache
 from backend.runs.leases import Leases
-from backend.runs.provider_check import missing_credentials
 from backend.runs.records import (
     InvalidHumanInput,
     InvalidRunInputs,
@@ -29,11 +27,14 @@ from backend.runs.records import (
     RunNotRetryable,
 )
 from backend.runs.repository import RunRepository
+from backend.runs.retention import PRUNED_MESSAGE, pruned_problem
+from backend.runs.retention_records import KEPT, RunRetention
+from backend.runs.starting import RunStarter, storable_problems
 from backend.runs.store import PostgresRunStore
+from backend.telemetry.runs import RunTraces
 from backend.workflows.repository import WorkflowRepository
 from backend.workflows.service import parse_id
 from engine.execution import Engine, SubmitOutcome
-from engine.graph import Problem, json_path
 from engine.limits import RunLimits
 from engine.records import (
     HumanTask,
@@ -41,38 +42,12 @@ from engine.records import (
     NodeStatus,
     RunEvent,
     RunRecord,
+    RunState,
     RunStatus,
     TaskStatus,
 )
-from engine.value_policy import check_value
 
 _T = TypeVar("_T")
-
-
-async def storable_problems(
-    value: JsonValue, path: str, max_bytes: int, max_depth: int
-) -> tuple[Problem, ...]:
-    """The value policy's verdict on an input, as a problem located under `path`."""
-    problem, _ = await check_value(value, max_bytes=max_bytes, max_depth=max_depth, what=path)
-    if problem is None:
-        return ()
-    located = json_path((path, *problem.location))
-    return (Problem(code=problem.code, message=problem.message, path=located, node_id=None),)
-
-
-def _input_problems(schema: JsonValue, inputs: JsonValue) -> tuple[Problem, ...]:
-    if not isinstance(schema, dict):
-        return ()
-    errors = sorted(Draft202012Validator(schema).iter_errors(inputs), key=lambda error: list(error.path))
-    return tuple(
-        Problem(
-            code="INVALID_INPUT",
-            message=error.message,
-            path=".".join(["inputs", *(str(part) for part in error.path)]),
-            node_id=None,
-        )
-        for error in errors
-    )
 
 
 class RunService:
@@ -91,6 +66,7 @@ class RunService:
         credentials: CredentialService,
         control: RunControl,
         limits: RunLimits,
+        traces: RunTraces | None = None,
         cancel_wait_seconds: float = 2.0,
     ) -> None:
         self._runs = runs
@@ -104,6 +80,16 @@ class RunService:
         self._credentials = credentials
         self._control = control
         self._cancel_wait = cancel_wait_seconds
+        self.starter = RunStarter(
+            store=store,
+            workflows=workflows,
+            graphs=graphs,
+            admission=admission,
+            credentials=credentials,
+            limits=limits,
+            traces=traces,
+        )
+        """How every run is started (startRun, webhooks, schedules): validate, create, admit."""
 
     async def get(self, principal: Principal, run_id: str) -> RunRecord | None:
         """A run of the workspace, or None."""
@@ -126,6 +112,11 @@ class RunService:
         found = await self._runs.node_runs(principal.workspace_id, run_ids)
         return [found.get(run_id, []) for run_id in run_ids]
 
+    async def retention(self, principal: Principal, run_ids: Sequence[UUID]) -> list[RunRetention]:
+        """What retention took from each run, in the order asked (a DataLoader batch)."""
+        found = await self._runs.retention(principal.workspace_id, run_ids)
+        return [found.get(run_id, KEPT) for run_id in run_ids]
+
     async def latest(self, principal: Principal, workflow_ids: Sequence[UUID]) -> list[RunRecord | None]:
         """The newest run of each workflow in the order asked, None for one never run (a DataLoader batch)."""
         found = await self._runs.latest(principal.workspace_id, workflow_ids)
@@ -145,37 +136,7 @@ class RunService:
         self, principal: Principal, workflow_id: str, inputs: JsonValue
     ) -> RunRecord | NotFound | InvalidRunInputs | MissingCredentials:
         """Create a run of the workflow's current version and execute it in the background."""
-        uuid = parse_id(workflow_id)
-        workflow = None if uuid is None else await self._workflows.get(principal.workspace_id, uuid)
-        if workflow is None:
-            return NotFound(id=workflow_id, message=f"no workflow {workflow_id}")
-        inputs = {} if inputs is None else inputs
-        problems = await storable_problems(
-            inputs, "inputs", self._limits.max_input_bytes, self._limits.max_json_depth
-        )
-        if problems:
-            return InvalidRunInputs(problems=problems)
-        pinned = await self._graphs.get(workflow.id, workflow.version)
-        problems = _input_problems(pinned.definition.inputs, inputs)
-        if problems:
-            return InvalidRunInputs(problems=problems)
-        missing = await missing_credentials(
-            self._credentials, principal.workspace_id, pinned.graph.nodes.values()
-        )
-        if missing is not None:
-            return missing
-        run = RunRecord(
-            id=uuid4(),
-            workspace_id=principal.workspace_id,
-            workflow_id=workflow.id,
-            version=workflow.version,
-            status=RunStatus.PENDING,
-            inputs=inputs,
-            created_at=datetime.now(UTC),
-        )
-        await self._store.create(run)
-        await self._admission.admit(run.workspace_id)
-        return run
+        return await self.starter.start(principal.workspace_id, workflow_id, inputs)
 
     async def cancel(self, principal: Principal, run_id: str) -> RunRecord | NotFound | RunNotCancellable:
         """Stop a run: in-flight nodes are cancelled and the run ends CANCELLED.
@@ -226,6 +187,8 @@ class RunService:
             return NotFound(id=run_id, message=f"no run {run_id}")
 
         async def retry() -> bool:
+            if await self._runs.node_data_pruned(run.id):  # under the lease: pruning skips held runs
+                return False
             await self._runs.forget_cancel(run.id)
             return await self._engine.retry(run.id)
 
@@ -233,9 +196,10 @@ class RunService:
             run, retry, None, within=self._leases.seconds + 2
         )
         if not retried:
-            return RunNotRetryable(
-                status=run.status.value, message=f"only FAILED runs can be retried, not {run.status.value}"
-            )
+            message = f"only FAILED runs can be retried, not {run.status.value}"
+            if run.status is RunStatus.FAILED and await self._runs.node_data_pruned(run.id):
+                message = f"the run cannot be retried: {PRUNED_MESSAGE}"
+            return RunNotRetryable(status=run.status.value, message=message)
         return await self._reload(run)
 
     async def rerun_from_node(
@@ -260,9 +224,9 @@ class RunService:
         )
         if problems:
             return InvalidRunInputs(problems=problems)
-        state = await self._store.load(source.id)
-        if state is None:  # deleted between the two reads
-            return NotFound(id=run_id, message=f"no run {run_id}")
+        state = await self._reusable(source.id, run_id)
+        if not isinstance(state, RunState):
+            return state
         run = RunRecord(
             id=uuid4(),
             workspace_id=source.workspace_id,
@@ -284,6 +248,17 @@ class RunService:
         await self._store.create(run, (*reused, start_here))
         await self._admission.admit(run.workspace_id)
         return run
+
+    async def _reusable(self, source_id: UUID, run_id: str) -> RunState | NotFound | InvalidRunInputs:
+        """The state of a run to re-run from, unless it was deleted or its node data pruned."""
+        state = await self._store.load(source_id)
+        if state is None:  # deleted between the two reads
+            return NotFound(id=run_id, message=f"no run {run_id}")
+        # checked after loading: pruning marks a run before it nulls anything, so a run unmarked
+        # now had whole outputs when they were loaded
+        if await self._runs.node_data_pruned(source_id):
+            return InvalidRunInputs(problems=(pruned_problem(),))
+        return state
 
     async def _answered(self, run: RunRecord, answer: Answer) -> RunRecord | NoOpenTask | InvalidHumanInput:
         if answer.outcome == "invalid":

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSONB, UUID, BigSerial, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSONB,
+    UUID,
+    BigSerial,
+    Boolean,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.constraints import Unique
 from piccolo.table import Table
@@ -35,6 +46,13 @@ class Run(Table, tablename="runs"):
     dispatched_at = Timestamptz(null=True, default=None)
     dispatches = Integer(default=0)
     cancel_requested_at = Timestamptz(null=True, default=None)
+    events_pruned_at = Timestamptz(null=True, default=None)  # retention (m0011)
+    events_pruned_seq = Integer(default=0)  # events with seq up to this were pruned
+    node_data_pruned_at = Timestamptz(null=True, default=None)
+    node_data_pruning = Boolean(default=False)  # its node runs are still being pruned
+    trigger_id = UUID(null=True, default=None)  # what started the run (m0009); no foreign key
+    trigger_kind = Varchar(length=16, null=True, default=None)
+    cost_usd = Numeric()  # generated from usage (m0010): never written
 
 
 class NodeRun(Table, tablename="node_runs"):
@@ -58,6 +76,8 @@ class NodeRun(Table, tablename="node_runs"):
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
     ord = BigSerial()
+    cost_usd = Numeric()  # generated from usage (m0010): never written
+    pruned_at = Timestamptz(null=True, default=None)  # input and output pruned (m0011)
 
 
 class RunEvent(Table, tablename="run_events"):
@@ -91,6 +111,7 @@ class HumanTask(Table, tablename="human_tasks"):
     created_at = created_at()
     due_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
+    budget = Text(null=True, default=None)  # a budget hold's budget id (m0010)
     unique_task = Unique(["run_id", "node_id", "iteration"])
 
 

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from backend.gql.common import NotFound, Problem
 from backend.gql.context import Info, loaders_of, principal_of
 from backend.runs import records as problems
+from backend.triggers.types import TriggerRef
 from backend.workflows.types import Workflow
 from engine import records
 
@@ -42,6 +43,19 @@ class Usage:
         )
 
 
+@strawberry.type(description="What tokens cost, in USD, by the model price table (engine.pricing).")
+class Cost:
+    usd: float
+    priced: bool = strawberry.field(
+        description="False when some tokens are of a model the price table does not know (counted at 0)."
+    )
+
+    @classmethod
+    def of(cls, usage: records.Usage) -> Cost:
+        """The cost of `usage` (0 and priced when nothing was spent)."""
+        return cls(usd=usage.cost_usd, priced=not usage.unpriced)
+
+
 @strawberry.type(description="One iteration of one node in a run.")
 class NodeRun:
     node_id: str
@@ -53,13 +67,24 @@ class NodeRun:
     error: str | None
     branch: str | None
     usage: Usage | None
+    cost: Cost = strawberry.field(description="What the node run's model calls cost.")
     started_at: datetime | None
     finished_at: datetime | None
+    _run_id: strawberry.Private[UUID]
+
+    @strawberry.field(
+        description="When retention pruned this node run's input and output (both null since); "
+        "null while they are kept."
+    )
+    async def pruned_at(self, info: Info) -> datetime | None:
+        retention = await loaders_of(info).retention.load(self._run_id)
+        return retention.pruned_node_runs.get((self.node_id, self.iteration))
 
     @classmethod
     def of(cls, node: records.NodeRun) -> NodeRun:
         """Build from the engine's node run."""
         return cls(
+            _run_id=node.run_id,
             node_id=node.node_id,
             status=node.status,
             iteration=node.iteration,
@@ -69,6 +94,7 @@ class NodeRun:
             error=node.error,
             branch=node.branch,
             usage=Usage.of(node.usage),
+            cost=Cost.of(node.usage),
             started_at=node.started_at,
             finished_at=node.finished_at,
         )
@@ -110,6 +136,10 @@ class Run:
     finished_at: datetime | None
     _record: strawberry.Private[records.RunRecord]
 
+    @strawberry.field(description="What the run's model calls have cost so far (the sum of its node runs').")
+    def cost(self) -> Cost:
+        return Cost.of(self._record.usage)
+
     @strawberry.field(description="The workflow, as it is now (its `version` may be newer than the run's).")
     async def workflow(self, info: Info) -> Workflow:
         record = await loaders_of(info).workflows.load(self._record.workflow_id)
@@ -125,9 +155,43 @@ class Run:
             raise LookupError(f"run {record.id} has no version {record.version} of {record.workflow_id}")
         return JSON(found)
 
+    @strawberry.field(
+        description="The webhook or schedule that started this run; null when a person or token started it."
+    )
+    async def trigger(self, info: Info) -> TriggerRef | None:
+        found = await loaders_of(info).run_triggers.load(self._record.id)
+        return None if found is None else TriggerRef.of(found)
+
     @strawberry.field(description="Every node run so far, in the order they started.")
     async def node_runs(self, info: Info) -> list[NodeRun]:
         return [NodeRun.of(node) for node in await loaders_of(info).node_runs.load(self._record.id)]
+
+    @strawberry.field(
+        description="The node run of `nodeId` at `iteration` (default: its latest), e.g. for the "
+        "output a NODE_SUCCEEDED event (or the input a NODE_STARTED event) only references "
+        "(`outputRef`, `inputRef`: too large to copy into events)."
+    )
+    async def node_run(self, info: Info, node_id: str, iteration: int | None = None) -> NodeRun | None:
+        found = [
+            node
+            for node in await loaders_of(info).node_runs.load(self._record.id)
+            if node.node_id == node_id and (iteration is None or node.iteration == iteration)
+        ]
+        return NodeRun.of(max(found, key=lambda node: node.iteration)) if found else None
+
+    @strawberry.field(
+        description="When retention deleted this run's events (those up to the seq it had then); "
+        "null while they are kept. `events` and `runEvents` return what is left."
+    )
+    async def events_pruned_at(self, info: Info) -> datetime | None:
+        return (await loaders_of(info).retention.load(self._record.id)).events_pruned_at
+
+    @strawberry.field(
+        description="When retention pruned its node runs' inputs and outputs (see NodeRun.prunedAt); "
+        "such a run can no longer be retried or re-run from a node."
+    )
+    async def node_data_pruned_at(self, info: Info) -> datetime | None:
+        return (await loaders_of(info).retention.load(self._record.id)).node_data_pruned_at
 
     @strawberry.field(description="Persisted events with seq > afterSeq, in order.")
     async def events(self, info: Info, after_seq: int = 0) -> list[RunEvent]:
@@ -164,6 +228,10 @@ class HumanTask:
     created_at: datetime
     due_at: datetime | None
     closed_at: datetime | None
+    budget_hold: bool = strawberry.field(
+        description="True when a budget holds the node's model call: approving lets it go ahead, "
+        "rejecting fails the run."
+    )
     _run_id: strawberry.Private[UUID]
 
     @classmethod
@@ -180,6 +248,7 @@ class HumanTask:
             created_at=task.created_at,
             due_at=task.due_at,
             closed_at=task.closed_at,
+            budget_hold=task.budget is not None,
             _run_id=task.run_id,
         )
 

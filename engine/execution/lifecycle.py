@@ -10,9 +10,11 @@ from datetime import datetime
 
 from pydantic import JsonValue
 
+from engine.budgets import approved, rejection
 from engine.dsl import SUBMITTED_BRANCH
 from engine.execution.human_input import closed_task, invalid_input, submission_errors
 from engine.execution.outcomes import InvalidInput, NoOpenTask
+from engine.execution.output_refs import output_fields
 from engine.limits import RunLimits
 from engine.records import (
     EventType,
@@ -141,11 +143,51 @@ def submit_transition(
     if errors:
         return invalid_input(errors)
     row = next(row for row in state.node_runs if row.node_id == node_id and row.iteration == task.iteration)
+    if task.budget is not None:
+        return _hold_answered(state, task, row, value, now)
     done = row._replace(status=NodeStatus.SUCCEEDED, output=value, branch=SUBMITTED_BRANCH, finished_at=now)
-    data: dict[str, JsonValue] = {"iteration": row.iteration, "output": value, "branch": SUBMITTED_BRANCH}
+    data: dict[str, JsonValue] = {"iteration": row.iteration, "branch": SUBMITTED_BRANCH}
+    data.update(output_fields(node_id, row.iteration, value, None, limits.max_event_output_bytes))
     events: list[tuple[EventType, str | None, JsonValue]] = [
         *([(EventType.RUN_RESUMED, None, {})] if run.status is RunStatus.WAITING else []),
         (EventType.NODE_SUCCEEDED, node_id, data),
     ]
     changed = run._replace(status=RunStatus.RUNNING)
     return _transition(run, changed, events, now, node_runs=(done,), tasks=(closed_task(task, value, now),))
+
+
+def _hold_answered(
+    state: RunState, task: HumanTask, row: NodeRun, value: JsonValue, now: datetime
+) -> Transition:
+    # A budget hold answered while nobody executes the run (`engine.budgets`). Approved: the node
+    # run goes back to PENDING with its input, so the next execution attempts it again (recovery
+    # restarts prepared node runs) as the same attempt, the held one never called the model.
+    # Rejected: the run fails, as when an execution fails it.
+    run = state.run
+    closed = closed_task(task, value, now)
+    if not approved(value):
+        error = rejection(task)
+        ended = _ended(state, now, RunStatus.FAILED, error)
+        if ended is None:  # a terminal run has no open task: submit_transition refused it already
+            raise ValueError(f"run {run.id} is terminal")
+        held = (row.node_id, row.iteration)
+        rows = tuple(
+            node._replace(error=error) if (node.node_id, node.iteration) == held else node
+            for node in ended.node_runs
+        )
+        recorded = tuple(
+            event._replace(data={**event.data, "error": error})
+            if event.type is EventType.NODE_FAILED
+            and event.node_id == row.node_id
+            and isinstance(event.data, dict)
+            else event
+            for event in ended.events
+        )
+        tasks = tuple(closed if item.node_id == task.node_id else item for item in ended.tasks)
+        return ended._replace(node_runs=rows, events=recorded, tasks=tasks)
+    prepared = row._replace(status=NodeStatus.PENDING, attempts=max(row.attempts - 1, 0), finished_at=None)
+    events: list[tuple[EventType, str | None, JsonValue]] = (
+        [(EventType.RUN_RESUMED, None, {})] if run.status is RunStatus.WAITING else []
+    )
+    changed = run._replace(status=RunStatus.RUNNING)
+    return _transition(run, changed, events, now, node_runs=(prepared,), tasks=(closed,))

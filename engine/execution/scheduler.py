@@ -14,9 +14,10 @@ from datetime import datetime
 
 from pydantic import JsonValue
 
+from engine.budgets import approvals_of, approved, rejection
 from engine.dsl import SUBMITTED_BRANCH, TIMEOUT_BRANCH, Edge
 from engine.execution.edges import INACTIVE, Carried, carried
-from engine.execution.human_input import invalid_input, submission_errors
+from engine.execution.human_input import closed_task, invalid_input, submission_errors
 from engine.execution.jobs import (
     Attempt,
     Backoff,
@@ -31,12 +32,13 @@ from engine.execution.jobs import (
 from engine.execution.journal import Journal, usage_data
 from engine.execution.node_book import NodeBook, error_branch
 from engine.execution.outcomes import Accepted, NoOpenTask, SubmitOutcome
+from engine.execution.output_refs import run_output_fields
 from engine.execution.plan import Plan
 from engine.execution.recovery import recover
 from engine.execution.run_output import run_output
 from engine.limits import RunLimits
 from engine.nodes.base import NodeResult
-from engine.records import NO_USAGE, EventType, NodeRun, NodeStatus, RunState, RunStatus
+from engine.records import NO_USAGE, EventType, HumanTask, NodeRun, NodeStatus, RunState, RunStatus
 from engine.value_policy import json_size, value_problem
 
 _PENDING = NodeStatus.PENDING
@@ -61,9 +63,17 @@ class Scheduler(NodeBook):
         found = recover(plan, state)
         outputs.update(found.outputs)
         super().__init__(
-            plan, state.run, journal=journal, latest=found.latest, outputs=outputs, waits=found.waits
+            plan,
+            state.run,
+            journal=journal,
+            latest=found.latest,
+            outputs=outputs,
+            waits=found.waits,
+            inline_max=limits.max_event_output_bytes,
         )
         self.resolved = found.resolved
+        self.approvals = approvals_of(state.tasks)
+        """Approved budget holds of the run, by budget key (`engine.budgets`)."""
         self.stale: set[str] = set()
         """Busy or waiting nodes whose loop went round meanwhile: their result will not count."""
         self._found = found
@@ -150,9 +160,9 @@ class Scheduler(NodeBook):
         journal.status = RunStatus.SUCCEEDED
         journal.output = output
         journal.finished_at = now
-        journal.event(
-            EventType.RUN_SUCCEEDED, None, {"output": output, "usage": usage_data(journal.usage)}, now
-        )
+        data = run_output_fields(output, self.inline_max)
+        data["usage"] = usage_data(journal.usage)
+        journal.event(EventType.RUN_SUCCEEDED, None, data, now)
         self.stopped = RunStatus.SUCCEEDED
 
     def take_jobs(self) -> list[Job]:
@@ -177,7 +187,9 @@ class Scheduler(NodeBook):
         if result.wait is not None:
             self._wait(self.latest[node_id], result.wait)
             return
-        self._succeed(self.latest[node_id], result.output, result.branch, result.usage, None)
+        self._succeed(
+            self.latest[node_id], result.output, result.branch, result.usage, None, size=job.output_bytes
+        )
         self._settled(node_id)
 
     def _on_failure(self, job: Attempt, failure: Failure) -> None:
@@ -209,9 +221,28 @@ class Scheduler(NodeBook):
         errors = submission_errors(task.schema, submission.value, self.limits)
         if errors:
             return invalid_input(errors)
+        if task.budget is not None:
+            self._answer_hold(task, submission.value)
+            return Accepted()
         self._answer(task, submission.value, SUBMITTED_BRANCH)
         self._settled(task.node_id)
         return Accepted()
+
+    def _answer_hold(self, task: HumanTask, value: JsonValue) -> None:
+        # A budget hold answered: approved, the node runs again (its model call goes ahead);
+        # rejected, the run fails.
+        node_id = task.node_id
+        del self.waits[node_id]
+        self.journal.task(closed_task(task, value, self.now))
+        row = self.latest[node_id]
+        if approved(value) and task.budget is not None:
+            self.approvals[task.budget] = self.approvals.get(task.budget, 0) + 1
+            # the held attempt never called the model: the approved call counts as that attempt
+            self._start(node_id, row.iteration, row.input, max(row.attempts - 1, 0), 1)
+            return
+        message = rejection(task)
+        self._failed(row, message, None)
+        self._fail(message)
 
     def _settled(self, node_id: str) -> None:
         # A node finished: loop back, or resolve it and offer its children.

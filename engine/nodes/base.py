@@ -10,10 +10,13 @@ from uuid import UUID
 
 from pydantic import JsonValue
 
+from engine.budgets import NoBudgets
 from engine.dsl import NodeBase
 from engine.limits import RunLimits
-from engine.ports import Embedder, ModelFactory, VectorStore
+from engine.ports import BudgetGuard, Embedder, ModelFactory, VectorStore
+from engine.pricing import DEFAULT_PRICE_TABLE, PriceTable
 from engine.records import NO_USAGE, Usage
+from engine.telemetry import NO_TELEMETRY, Telemetry
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +40,24 @@ class NodeServices:
     http: HttpSettings = field(default_factory=HttpSettings)
     limits: RunLimits = field(default_factory=RunLimits)
     """Bounds on node outputs and templates."""
+    prices: PriceTable = DEFAULT_PRICE_TABLE
+    """What model calls cost (`engine.pricing`): node usage is recorded with its cost."""
+    budgets: BudgetGuard = field(default_factory=NoBudgets)
+    """Cost budgets that may hold a model call for approval (`engine.budgets`)."""
+    telemetry: Telemetry = NO_TELEMETRY
+    """Told about each attempt (traces, metrics); gives the trace headers outbound requests carry."""
 
 
 @dataclass(frozen=True, slots=True)
 class HumanWait:
-    """A human node's request to pause its branch until input arrives."""
+    """A request to pause a node's branch until input arrives (a human node, or a budget hold)."""
 
     prompt: str
     schema: JsonValue
     due_at: datetime | None = None
+    budget: str | None = None
+    """Set for a budget hold (`engine.budgets`): the budget's key. Answering it re-runs the node
+    (approved) or fails the run (rejected) instead of making the answer the node's output."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,6 +189,22 @@ async def _document(place: Place) -> str:
     raise AssertionError(f"document {document} was not ingested within 30 s")
 
 
+async def _trigger(place: Place) -> str:
+    """A webhook of the shared workflow."""
+    workflow_id = await place.value("workflow", fresh=False)
+    made = await place.owner.data("CreateTrigger", input={"workflowId": workflow_id, "kind": "WEBHOOK"})
+    return str(made["createTrigger"]["trigger"]["id"])
+
+
+async def _budget(place: Place) -> str:
+    """A daily budget of a workflow of its own (one budget per workflow and period)."""
+    workflow_id = await place.value("workflow", fresh=True)
+    made = await place.owner.data(
+        "SetBudget", input={"workflowId": workflow_id, "period": "DAY", "limitUsd": 1.0}
+    )
+    return str(made["setBudget"]["id"])
+
+
 def _unknown_id() -> str:
     return str(uuid4())
 
@@ -203,6 +219,8 @@ KINDS: dict[str, Kind] = {
     "new slug": Kind(make=_new_slug, unknown=None),
     "collection": Kind(make=_collection, unknown=_unknown_id),
     "document": Kind(make=_document, unknown=_unknown_id),
+    "trigger": Kind(make=_trigger, unknown=_unknown_id),
+    "budget": Kind(make=_budget, unknown=_unknown_id),
 }
 
 ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
@@ -247,6 +265,17 @@ FIELD_ARGUMENTS: dict[tuple[str, str], Ref | Const] = {
     ("Mutation.deleteCollection", "id"): Ref("collection"),
     ("Mutation.reindexCollection", "id"): Ref("collection"),
     ("Mutation.deleteDocument", "id"): Ref("document"),
+    ("Mutation.updateTrigger", "id"): Ref("trigger"),
+    ("Mutation.rotateTriggerSecret", "id"): Ref("trigger"),
+    ("Mutation.deleteTrigger", "id"): Ref("trigger"),
+    # a fixed window: the foreign case compares two answers, which "the last 24 hours" would not keep equal
+    ("Query.runStats", "since"): Const("2026-11-30T00:00:00+00:00"),
+    ("Query.runStats", "until"): Const("2026-12-02T00:00:00+00:00"),
+    ("Query.runStats", "timeZone"): Const("UTC"),
+    ("Query.costs", "from"): Const("2026-11-30"),
+    ("Query.costs", "to"): Const("2026-12-02"),
+    ("SetBudgetInput", "limitUsd"): Const(0.5),
+    ("Mutation.deleteBudget", "id"): Ref("budget"),
 }
 ISOLATED: frozenset[str] = frozenset({"Mutation.leaveWorkspace"})
 """Fields whose every case runs in a throwaway workspace, as a throwaway member (`Type.field`)."""

@@ -37,6 +37,11 @@
       "PasswordResetLink",
       "Refused"
     ],
+    "CreateTriggerResult": [
+      "InvalidTrigger",
+      "NotFound",
+      "TriggerWithSecret"
+    ],
     "CreateWorkflowResult": [
       "InvalidWorkflow",
       "Workflow"
@@ -44,6 +49,10 @@
     "CreateWorkspaceResult": [
       "Refused",
       "Workspace"
+    ],
+    "DeleteBudgetResult": [
+      "DeletedBudget",
+      "NotFound"
     ],
     "DeleteCollectionResult": [
       "DeletedCollection",
@@ -55,6 +64,10 @@
     ],
     "DeleteDocumentResult": [
       "DeletedDocument",
+      "NotFound"
+    ],
+    "DeleteTriggerResult": [
+      "DeletedTrigger",
       "NotFound"
     ],
     "DeleteWorkflowResult": [
@@ -104,6 +117,16 @@
       "NotFound",
       "RevokedInvite"
     ],
+    "RotateTriggerSecretResult": [
+      "InvalidTrigger",
+      "NotFound",
+      "TriggerWithSecret"
+    ],
+    "SetBudgetResult": [
+      "Budget",
+      "InvalidBudget",
+      "NotFound"
+    ],
     "SetCredentialResult": [
       "Credential",
       "InvalidCredential"
@@ -131,6 +154,11 @@
       "Collection",
       "InvalidKnowledge",
       "NotFound"
+    ],
+    "UpdateTriggerResult": [
+      "InvalidTrigger",
+      "NotFound",
+      "Trigger"
     ],
     "UpdateWorkflowResult": [
       "InvalidWorkflow",
@@ -178,6 +206,11 @@
       "PasswordResetLink",
       "Refused"
     ],
+    "CreateTriggerResult": [
+      "InvalidTrigger",
+      "NotFound",
+      "TriggerWithSecret"
+    ],
     "CreateWorkflowResult": [
       "InvalidWorkflow",
       "Workflow"
@@ -185,6 +218,10 @@
     "CreateWorkspaceResult": [
       "Refused",
       "Workspace"
+    ],
+    "DeleteBudgetResult": [
+      "DeletedBudget",
+      "NotFound"
     ],
     "DeleteCollectionResult": [
       "DeletedCollection",
@@ -196,6 +233,10 @@
     ],
     "DeleteDocumentResult": [
       "DeletedDocument",
+      "NotFound"
+    ],
+    "DeleteTriggerResult": [
+      "DeletedTrigger",
       "NotFound"
     ],
     "DeleteWorkflowResult": [
@@ -245,6 +286,16 @@
       "NotFound",
       "RevokedInvite"
     ],
+    "RotateTriggerSecretResult": [
+      "InvalidTrigger",
+      "NotFound",
+      "TriggerWithSecret"
+    ],
+    "SetBudgetResult": [
+      "Budget",
+      "InvalidBudget",
+      "NotFound"
+    ],
     "SetCredentialResult": [
       "Credential",
       "InvalidCredential"
@@ -272,6 +323,11 @@
       "Collection",
       "InvalidKnowledge",
       "NotFound"
+    ],
+    "UpdateTriggerResult": [
+      "InvalidTrigger",
+      "NotFound",
+      "Trigger"
     ],
     "UpdateWorkflowResult": [
       "InvalidWorkflow",
