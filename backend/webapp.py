@@ -23,7 +23,7 @@ from litestar.response import File
 
 logger = logging.getLogger(__name__)
 
-API_PREFIXES = ("/graphql", "/auth", "/healthz", "/readyz", "/hooks")
+API_PREFIXES = ("/graphql", "/auth", "/healthz", "/readyz", "/hooks", "/metrics")
 """Paths (and everything under them) that belong to the API and never fall back to the app."""
 
 ASSETS_PREFIX = "/assets/"

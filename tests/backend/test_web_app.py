@@ -234,7 +234,8 @@ async def test_symbolic_links_out_of_the_build_are_not_followed(
         ("GET", "/auth/nope"),
         ("POST", "/auth/nope"),
         ("GET", "/graphql/nope"),
-        ("GET", "/hooks/x"),
+        ("GET", "/hooks/x/y"),
+        ("GET", "/metrics/x"),
         ("POST", "/x"),
     ],
 )
@@ -242,6 +243,15 @@ async def test_unknown_api_paths_and_writes_stay_404(web: httpx.AsyncClient, met
     answer = await web.request(method, path)
 
     assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("application/json")
+
+
+async def test_a_webhook_read_with_get_is_refused_by_the_api_not_answered_by_the_app(
+    web: httpx.AsyncClient,
+) -> None:
+    answer = await web.get("/hooks/x")
+
+    assert answer.status_code == 405
     assert answer.headers["content-type"].startswith("application/json")
 
 
