@@ -103,12 +103,16 @@ async def test_sql_statements_of_a_list_query_do_not_grow_with_page_size(
     await gql.run("WorkflowsWithVersions", first=100)  # warm-up: asyncpg introspects new types once
 
     async def statements_for(first: int) -> int:
-        await asyncio.sleep(0)  # asyncpg reports statements with call_soon: let them land
-        before = services.db.statements.total
-        data = await gql.run("WorkflowsWithVersions", first=first)
-        await asyncio.sleep(0)
-        assert len(data["workflows"]["edges"]) == first
-        return services.db.statements.total - before
+        # the least of five: background loops (reconciler, trigger scheduler, pruner) share the counter
+        counts = []
+        for _ in range(5):
+            await asyncio.sleep(0)  # asyncpg reports statements with call_soon: let them land
+            before = services.db.statements.total
+            data = await gql.run("WorkflowsWithVersions", first=first)
+            await asyncio.sleep(0)
+            assert len(data["workflows"]["edges"]) == first
+            counts.append(services.db.statements.total - before)
+        return min(counts)
 
     assert await statements_for(10) == await statements_for(100)
 

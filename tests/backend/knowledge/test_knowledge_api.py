@@ -143,9 +143,10 @@ async def test_listing_collections_with_stats_costs_the_same_statements_whatever
     gql: GraphQLClient, services: Services
 ) -> None:
     async def statements() -> int:
-        # the least of three: the ingester and the reconciler send statements of their own meanwhile
+        # the least of seven: the ingester, the reconciler, the trigger scheduler and the pruner send
+        # statements of their own meanwhile
         counts = []
-        for _ in range(3):
+        for _ in range(7):
             await asyncio.sleep(0)  # asyncpg reports statements with call_soon: let them land
             before = services.db.statements.total
             await gql.run("Collections")
