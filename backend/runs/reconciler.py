@@ -25,6 +25,7 @@ from uuid import UUID
 
 import asyncpg
 
+from backend.periodic import repeat_forever
 from backend.runs.admission import Admission
 from backend.runs.dispatch import Ticket
 from backend.telemetry import metrics
@@ -150,18 +151,4 @@ class Reconciler:
         )
 
     async def _forever(self) -> None:
-        failures = 0
-        while True:
-            try:
-                await self.reconcile()
-            except Exception:
-                failures += 1
-                if failures == 1:
-                    log.exception("reconciling runs failed; retrying every %g s", self._seconds)
-                else:
-                    log.debug("reconciling runs failed again (%d in a row)", failures)
-            else:
-                if failures:
-                    log.info("reconciling runs works again after %d failure(s)", failures)
-                failures = 0
-            await asyncio.sleep(self._seconds)
+        await repeat_forever(self.reconcile, self._seconds, "reconciling runs", log)

@@ -42,6 +42,7 @@ from uuid import UUID
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from backend.periodic import repeat_forever
 from backend.runs import retention_sql as sql
 from engine.graph import Problem
 
@@ -341,18 +342,4 @@ class Pruner:
         return _report(counts, dry_run=True)
 
     async def _forever(self) -> None:
-        failures = 0
-        while True:
-            try:
-                await self.prune()
-            except Exception:
-                failures += 1
-                if failures == 1:
-                    log.exception("pruning runs failed; retrying every %g s", self._seconds)
-                else:
-                    log.debug("pruning runs failed again (%d in a row)", failures)
-            else:
-                if failures:
-                    log.info("pruning runs works again after %d failure(s)", failures)
-                failures = 0
-            await asyncio.sleep(self._seconds)
+        await repeat_forever(self.prune, self._seconds, "pruning runs", log)
