@@ -23,6 +23,7 @@ from backend.ratelimit import rate_limit_middlewares, rate_limit_stores
 from backend.services import Services
 from backend.settings import Settings
 from backend.telemetry.metrics import metrics_controller, prometheus_config
+from backend.telemetry.tracing import request_span_details, scrub_request_span
 from backend.triggers.routes import hooks_handler
 from backend.webapp import app_page, built_app, web_app_handler
 
@@ -54,7 +55,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     if settings.tracing:
         # a server span per request (the parent of Strawberry's, the database's and a new run's)
         plugins.append(
-            OpenTelemetryPlugin(OpenTelemetryConfig(exclude=["^/metrics", "^/healthz", "^/readyz"]))
+            OpenTelemetryPlugin(
+                OpenTelemetryConfig(
+                    exclude=["^/metrics", "^/healthz", "^/readyz"],
+                    # no webhook id in span names, no query string (a link's token) in attributes
+                    scope_span_details_extractor=request_span_details,
+                    server_request_hook_handler=scrub_request_span,
+                )
+            )
         )
     # the web app implements the account pages' routes (/setup, /signin, ...) itself
     pages = [account_page] if web_root is None else [web_app_handler(web_root)]

@@ -8,7 +8,6 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, parse
 from strawberry.extensions import MaxTokensLimiter
-from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.scalars import JSON
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -26,6 +25,7 @@ from backend.gql.execution import FlowloomExecutionContext, NoSuggestionsExecuti
 from backend.gql.json_scalar import BOUNDED_JSON
 from backend.gql.parsing import CachedParsing
 from backend.gql.permissions import check_declarations
+from backend.gql.tracing import RedactedTracing
 from backend.gql.validation import BoundedValidation, DocumentValidator, ShapeLimits
 from backend.knowledge.resolvers import KnowledgeMutation, KnowledgeQuery
 from backend.knowledge.subscriptions import KnowledgeSubscription
@@ -127,6 +127,6 @@ def build_schema(
             ClientErrors,
             # a span per operation and per resolver, only when traces are exported (it costs each
             # resolver a span otherwise spent for nothing)
-            *([OpenTelemetryExtension] if settings.tracing else []),
+            *([RedactedTracing] if settings.tracing else []),
         ],
     )

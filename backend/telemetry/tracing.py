@@ -11,8 +11,11 @@ OpenTelemetry's no-op one and Flowloom skips its own trace bookkeeping.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -23,7 +26,8 @@ from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import Tracer
+from opentelemetry.semconv.attributes.http_attributes import HTTP_ROUTE
+from opentelemetry.trace import Span, Tracer
 
 from backend.telemetry.environment import tracing_requested
 
@@ -77,3 +81,41 @@ def start_tracing(role: str, environ: Mapping[str, str]) -> Tracing | None:
         instrumentor.instrument(tracer_provider=provider)
     log.info("exporting traces over OTLP/HTTP as %s", provider.resource.attributes.get(SERVICE_NAME))
     return Tracing(provider)
+
+
+_WEBHOOK = re.compile(r"^/hooks/[^/]+")
+_URL_KEYS = ("http.url", "url.full")
+
+
+def _shown_path(scope: Mapping[str, Any]) -> str:
+    return _WEBHOOK.sub("/hooks/{id}", str(scope.get("path", "")).strip())
+
+
+def request_span_details(scope: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The name and route of a request's span (Litestar's own, with a webhook's id left out)."""
+    path = _shown_path(scope)
+    method = str(scope.get("method", "")).strip()
+    route = f"{method} {path}" if method and path else path
+    return route, {HTTP_ROUTE: route}
+
+
+def scrub_request_span(span: Span, scope: Mapping[str, Any]) -> None:
+    """Keep what may be a credential out of a request's span: the query string (a setup or invite
+    link's token) and a webhook's id (the only credential of an unsigned webhook).
+
+    Litestar's OpenTelemetry middleware calls this once the server span has its attributes.
+    """
+    if not span.is_recording():
+        return
+    shown = _shown_path(scope)
+    recorded: Mapping[str, Any] = getattr(span, "attributes", None) or {}
+    for key in _URL_KEYS:
+        url = recorded.get(key)
+        if isinstance(url, str):
+            parts = urlsplit(url)
+            span.set_attribute(key, urlunsplit((parts.scheme, parts.netloc, shown, "", "")))
+    for key in ("http.target", "url.path"):
+        if key in recorded:
+            span.set_attribute(key, shown)
+    if "url.query" in recorded:
+        span.set_attribute("url.query", "")

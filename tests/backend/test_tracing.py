@@ -19,6 +19,10 @@ from tests.processes import Server, flowloom_env, run_cli
 from tests.servers.counting import CountingServer
 from tests.servers.otlp import Receiver, Span, otlp_receiver
 
+SECRET_KEY = "sk-ant-trace-secret-key"
+SECRET_LINK = "fll_trace-secret-link"
+SECRET_HOOK = "5b0f3c1e-0d5e-4d8e-9f43-7a1c2b3d4e5f"
+
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
@@ -77,6 +81,13 @@ def _traced_run(
         ).json()
         run_id: str = started["data"]["startRun"]["id"]
         _wait_status(first, token, run_id, "WAITING")
+        # requests whose values must stay out of every span: a key, a link's token, a webhook's id
+        stored = first.graphql(
+            token, operation("SetCredential"), {"input": {"provider": "anthropic", "apiKey": SECRET_KEY}}
+        )
+        assert stored["data"]["setCredential"]["__typename"] == "Credential", stored
+        httpx.get(f"{first.url}/setup?token={SECRET_LINK}", timeout=10)
+        assert httpx.post(f"{first.url}/hooks/{SECRET_HOOK}", json={}, timeout=10).status_code == 404
     finally:
         assert first.stop() == 0
     # another process continues the run: the human's answer resumes it there
@@ -140,3 +151,18 @@ def test_a_run_is_one_trace_from_its_start_request_to_its_last_node_across_proce
     tool_records = [entry for entry in entries if entry.get("node_id") == "call"]
     assert tool_records
     assert {entry.get("trace_id") for entry in tool_records} == {trace_id}
+
+
+def test_no_span_holds_a_key_a_link_token_or_a_webhook_id(
+    tmp_path: Path, counting: CountingServer, receiver: Receiver
+) -> None:
+    _traced_run(tmp_path, counting, receiver, secrets.token_hex(16), secrets.token_hex(8))
+
+    spans = receiver.spans()
+    assert any(span.name.startswith("GraphQL") for span in spans)
+    assert any(span.attributes.get("http.target") == "/hooks/{id}" for span in spans), [
+        (span.name, span.attributes) for span in spans if "hook" in span.name or "setup" in span.name
+    ]
+    recorded = json.dumps([(span.name, span.attributes) for span in spans], default=str)
+    for secret in (SECRET_KEY, SECRET_LINK, SECRET_HOOK):
+        assert secret not in recorded
